@@ -1,0 +1,229 @@
+import Database from 'better-sqlite3';
+import { categoryOf, type Message } from '@clocktower/contracts';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventHandler,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../../port/event-store.port.js';
+import { AppendSignal, catchUpSubscription, readAllPaged, type PageSource, DEFAULT_IDLE_POLL_MS } from '../../port/catch-up-subscription.js';
+import { checkExpectedRevision, idempotentResult, validateAppend } from '../../port/expected-revision.js';
+import { DuplicateEventIdError, EventStoreUnavailableError } from '../../port/event-store.errors.js';
+import { CREATE_SCHEMA, EVENT_COLUMNS, SCHEMA_VERSION, type EventRow } from './sqlite-schema.js';
+import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
+
+export interface SqliteEventStoreOptions {
+  /** The database file (created when absent); ':memory:' for a private throw-away store. */
+  readonly file: string;
+  /** How long to wait for another process's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+  /** How often an idle subscription looks for appends made by another process. */
+  readonly idlePollMs?: number;
+  /**
+   * NORMAL (default): with WAL, a committed append survives a process crash; a power cut may lose
+   * the last commits but never corrupts the file. FULL: also survives a power cut, slower.
+   */
+  readonly synchronous?: 'NORMAL' | 'FULL';
+  readonly clock?: () => Date;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** The embedded default: one SQLite file in WAL mode, shareable by several processes on one host. */
+export class SqliteEventStore implements EventStore, PageSource {
+  private readonly db: Database.Database;
+  private readonly signal = new AppendSignal();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly clock: () => Date;
+  private readonly idlePollMs: number;
+  private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
+  private readonly appendTx: (stream: string, events: readonly Message[], options: AppendOptions) => AppendResult;
+  private closed = false;
+
+  /** Opens (creating when needed) and checks the file; throws EventStoreUnavailableError at once if unusable. */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    return new SqliteEventStore(options);
+  }
+
+  private constructor(private readonly options: SqliteEventStoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new EventStoreUnavailableError(
+          `SQLite file ${options.file} was written by a newer Clocktower (schema ${version}, this build knows ${SCHEMA_VERSION}); upgrade`,
+        );
+      }
+      db.exec(CREATE_SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db = db;
+      this.stmt = this.prepare();
+    } catch (error) {
+      db?.close();
+      throw translateSqliteError(error, options.file);
+    }
+    // IMMEDIATE takes the write lock before the revision check, so check-then-insert is atomic
+    // across processes as well as within this one.
+    this.appendTx = this.db.transaction((stream, events, options) => this.appendLocked(stream, events, options)).immediate;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      lastRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      byEventId: db.prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM events WHERE event_id = ?'),
+      streamSlice: db.prepare<[string, number, number], { event_id: string; revision: number; position: number }>(
+        'SELECT event_id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: db.prepare(
+        'INSERT INTO events (stream, category, revision, event_id, type, schema_version, correlation_id, causation_id, occurred_at, recorded_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      pageAll: db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      pageCategory: db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
+      ),
+      streamForwards: db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      streamBackwards: db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      head: db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+    };
+  }
+
+  append(stream: string, events: readonly Message[], options: AppendOptions): Promise<AppendResult> {
+    try {
+      this.assertOpen();
+      validateAppend(stream, events);
+      const result = this.appendTx(stream, events, options);
+      this.signal.notify();
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error, this.options.file) as Error);
+    }
+  }
+
+  private appendLocked(stream: string, events: readonly Message[], options: AppendOptions): AppendResult {
+    const first = events[0]!;
+    const stored = this.stmt.byEventId.get(first.eventId);
+    if (stored) {
+      if (stored.stream !== stream) throw new DuplicateEventIdError(stream, first.eventId);
+      const slice = this.stmt.streamSlice.all(stream, stored.revision, events.length);
+      return idempotentResult(
+        stream,
+        events,
+        slice.map((r) => ({ eventId: r.event_id, revision: r.revision, position: BigInt(r.position) })),
+      );
+    }
+    const current = this.stmt.lastRevision.get(stream)?.revision ?? -1;
+    checkExpectedRevision(stream, options.expectedRevision, current);
+    const category = categoryOf(stream);
+    const recordedAt = this.clock().getTime();
+    let position = 0;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const info = this.stmt.insert.run(
+          stream, category, current + 1 + i, e.eventId, e.type, e.schemaVersion,
+          e.correlationId, e.causationId, e.occurredAt, recordedAt, JSON.stringify(e.data),
+        );
+        position = Number(info.lastInsertRowid);
+      }
+    } catch (error) {
+      // Only event_id can clash here: (stream, revision) is free under the write lock.
+      if (isUniqueViolation(error)) {
+        throw new DuplicateEventIdError(stream, events.find((e) => this.stmt.byEventId.get(e.eventId))?.eventId ?? first.eventId, { cause: error });
+      }
+      throw error;
+    }
+    return { nextExpectedRevision: current + events.length, position: BigInt(position) };
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.assertOpen();
+    const backwards = options.direction === 'backwards';
+    let next = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    let left = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const pageSize = 1_000;
+    while (left > 0) {
+      const limit = Math.min(pageSize, left);
+      const rows = backwards
+        ? this.stmt.streamBackwards.all(stream, next, limit)
+        : this.stmt.streamForwards.all(stream, next, limit);
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < limit) return;
+      left -= rows.length;
+      next = rows[rows.length - 1]!.revision + (backwards ? -1 : 1);
+    }
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    return readAllPaged(this, options);
+  }
+
+  subscribeToAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const subscription = catchUpSubscription(this, handler, options, this.idlePollMs);
+    this.subscriptions.add(subscription);
+    const forget = (): void => void this.subscriptions.delete(subscription);
+    subscription.done.then(forget, forget);
+    return subscription;
+  }
+
+  readPage(after: bigint, category: string | undefined, limit: number): RecordedEvent[] {
+    this.assertOpen();
+    const rows =
+      category === undefined
+        ? this.stmt.pageAll.all(Number(after), limit)
+        : this.stmt.pageCategory.all(category, Number(after), limit);
+    return rows.map(toRecorded);
+  }
+
+  waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void> {
+    return this.signal.wait(timeoutMs, abort);
+  }
+
+  headPosition(): Promise<bigint> {
+    this.assertOpen();
+    return Promise.resolve(BigInt(this.stmt.head.get()?.head ?? 0));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError(`the SQLite event store ${this.options.file} is closed`);
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    type: row.type,
+    schemaVersion: row.schema_version,
+    eventId: row.event_id,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    occurredAt: row.occurred_at,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    stream: row.stream,
+    revision: row.revision,
+    position: BigInt(row.position),
+    recordedAt: new Date(row.recorded_at).toISOString(),
+  };
+}

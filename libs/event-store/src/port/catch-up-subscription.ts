@@ -1,0 +1,106 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { EventHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port.js';
+
+/** What a store must offer for the shared read-all and catch-up logic. */
+export interface PageSource {
+  /** Up to `limit` events with position > `after`, in position order, committed ones only. */
+  readPage(after: bigint, category: string | undefined, limit: number): RecordedEvent[] | Promise<RecordedEvent[]>;
+  /** Resolves when an append may have happened, or after `timeoutMs` at the latest. */
+  waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void>;
+}
+
+export const DEFAULT_PAGE_SIZE = 1_000;
+/** How often an idle subscriber looks for appends that another process made. */
+export const DEFAULT_IDLE_POLL_MS = 100;
+
+export async function* readAllPaged(source: PageSource, options: ReadAllOptions = {}, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<RecordedEvent> {
+  let after = options.fromPosition ?? 0n;
+  let left = options.maxCount ?? Number.POSITIVE_INFINITY;
+  while (left > 0) {
+    const page = await source.readPage(after, options.category, Math.min(pageSize, left));
+    for (const event of page) {
+      yield event;
+    }
+    if (page.length === 0 || page.length < Math.min(pageSize, left)) {
+      return;
+    }
+    left -= page.length;
+    after = page[page.length - 1]!.position;
+    // Pages are read synchronously by some adapters: let the rest of the process breathe.
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * The catch-up loop: every read asks for positions after the last delivered one, so history and
+ * live events come from the same query and nothing is skipped or repeated at the switch. This
+ * holds across processes because a position becomes visible only once its transaction commits,
+ * and writers commit in position order.
+ */
+export function catchUpSubscription(
+  source: PageSource,
+  handler: EventHandler,
+  options: SubscribeOptions = {},
+  idlePollMs = DEFAULT_IDLE_POLL_MS,
+): Subscription {
+  const abort = new AbortController();
+  let after = options.fromPosition ?? 0n;
+  let caughtUp = false;
+
+  const run = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      const page = await source.readPage(after, options.category, DEFAULT_PAGE_SIZE);
+      for (const event of page) {
+        if (abort.signal.aborted) return;
+        await handler(event);
+        after = event.position;
+      }
+      if (page.length < DEFAULT_PAGE_SIZE) {
+        if (!caughtUp) {
+          caughtUp = true;
+          options.onCaughtUp?.();
+        }
+        await source.waitForAppend(idlePollMs, abort.signal);
+      } else {
+        await yieldToEventLoop();
+      }
+    }
+  };
+
+  const done = run();
+  // `done` is for whoever awaits it; an unobserved failure must not crash the process.
+  done.catch(() => undefined);
+  return {
+    done,
+    async stop() {
+      abort.abort();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/** Wakes waiting subscribers of this process the moment it appends. */
+export class AppendSignal {
+  private waiters = new Set<() => void>();
+
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  wait(timeoutMs: number, abort: AbortSignal): Promise<void> {
+    if (abort.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        abort.removeEventListener('abort', wake);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      abort.addEventListener('abort', wake, { once: true });
+      this.waiters.add(wake);
+    });
+  }
+}

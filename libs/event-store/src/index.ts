@@ -22,3 +22,4 @@ export { SqliteEventStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteEventStoreOptions
 export { CheckpointConflictError, type Checkpoint, type CheckpointStore } from './checkpoints/checkpoint-store.port.js';
 export { InMemoryCheckpointStore } from './checkpoints/memory-checkpoint-store.js';
 export { SqliteCheckpointStore } from './checkpoints/sqlite-checkpoint-store.js';
+export { CREATE_SCHEMA as SQLITE_EVENT_STORE_SCHEMA } from './adapters/sqlite/sqlite-schema.js';

@@ -1,0 +1,2 @@
+export { labComponent, readLabInfo, DEFAULT_LAB_FILE, type Availability, type LabComponent, type LabInfo } from './lab.js';
+export { until } from './until.js';

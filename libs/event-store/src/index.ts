@@ -18,8 +18,16 @@ export {
   InvalidAppendError,
 } from './port/event-store.errors.js';
 export { InMemoryEventStore } from './adapters/memory/memory-event-store.js';
-export { SqliteEventStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteEventStoreOptions } from './adapters/sqlite/sqlite-event-store.js';
-export { CheckpointConflictError, type Checkpoint, type CheckpointStore } from './checkpoints/checkpoint-store.port.js';
+export {
+  SqliteEventStore,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  type SqliteEventStoreOptions,
+} from './adapters/sqlite/sqlite-event-store.js';
+export {
+  CheckpointConflictError,
+  type Checkpoint,
+  type CheckpointStore,
+} from './checkpoints/checkpoint-store.port.js';
 export { InMemoryCheckpointStore } from './checkpoints/memory-checkpoint-store.js';
 export { SqliteCheckpointStore } from './checkpoints/sqlite-checkpoint-store.js';
 export { CREATE_SCHEMA as SQLITE_EVENT_STORE_SCHEMA } from './adapters/sqlite/sqlite-schema.js';

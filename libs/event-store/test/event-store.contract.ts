@@ -26,7 +26,12 @@ class TestEvent {
 }
 
 export function testEvent(n: number, extra: Partial<Message> = {}, payload?: unknown): Message {
-  return { ...createMessage(TestEvent, payload === undefined ? { n } : { n, payload }, { correlationId: `corr-${n}` }), ...extra };
+  return {
+    ...createMessage(TestEvent, payload === undefined ? { n } : { n, payload }, {
+      correlationId: `corr-${n}`,
+    }),
+    ...extra,
+  };
 }
 
 async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
@@ -69,19 +74,30 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
     const n = (events: readonly RecordedEvent[]) => events.map((e) => (e.data as { n: number }).n);
 
     it('appends to a new stream and reads it back with revisions from 0 and rising positions', async () => {
-      const result = await store.append(stream('a'), [testEvent(1), testEvent(2), testEvent(3)], { expectedRevision: 'no_stream' });
+      const result = await store.append(stream('a'), [testEvent(1), testEvent(2), testEvent(3)], {
+        expectedRevision: 'no_stream',
+      });
       expect(result.nextExpectedRevision).toBe(2);
       const events = await collect(store.readStream(stream('a')));
       expect(n(events)).toEqual([1, 2, 3]);
       expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
-      expect(events[1]!.position > events[0]!.position && events[2]!.position > events[1]!.position).toBe(true);
+      expect(
+        events[1]!.position > events[0]!.position && events[2]!.position > events[1]!.position,
+      ).toBe(true);
       expect(events[2]!.position).toBe(result.position);
       expect(events.every((e) => e.stream === stream('a'))).toBe(true);
     });
 
     it('keeps the envelope: type, schema version, ids, correlation, causation, time and nested data', async () => {
-      const payload = { nested: { list: [1, 'two', null, true], text: 'héllo ✓ "quoted"' }, big: 2 ** 40 };
-      const event = testEvent(1, { causationId: 'cause-9', occurredAt: '2026-11-21T10:11:12.345Z' }, payload);
+      const payload = {
+        nested: { list: [1, 'two', null, true], text: 'héllo ✓ "quoted"' },
+        big: 2 ** 40,
+      };
+      const event = testEvent(
+        1,
+        { causationId: 'cause-9', occurredAt: '2026-11-21T10:11:12.345Z' },
+        payload,
+      );
       await store.append(stream('env'), [event], { expectedRevision: 'any' });
       const [read] = await collect(store.readStream(stream('env')));
       expect(read).toMatchObject({
@@ -109,7 +125,9 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       for (const attempt of attempts) {
         await expect(attempt()).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       }
-      await expect(store.append(stream('c'), [testEvent(7)], { expectedRevision: 3 })).rejects.toMatchObject({
+      await expect(
+        store.append(stream('c'), [testEvent(7)], { expectedRevision: 3 }),
+      ).rejects.toMatchObject({
         code: 'WRONG_EXPECTED_REVISION',
         stream: stream('c'),
         expected: 3,
@@ -121,9 +139,15 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
     });
 
     it('accepts the exact revision, stream_exists and any', async () => {
-      const first = await store.append(stream('x'), [testEvent(1)], { expectedRevision: 'no_stream' });
-      const second = await store.append(stream('x'), [testEvent(2)], { expectedRevision: first.nextExpectedRevision });
-      const third = await store.append(stream('x'), [testEvent(3)], { expectedRevision: 'stream_exists' });
+      const first = await store.append(stream('x'), [testEvent(1)], {
+        expectedRevision: 'no_stream',
+      });
+      const second = await store.append(stream('x'), [testEvent(2)], {
+        expectedRevision: first.nextExpectedRevision,
+      });
+      const third = await store.append(stream('x'), [testEvent(3)], {
+        expectedRevision: 'stream_exists',
+      });
       const fourth = await store.append(stream('x'), [testEvent(4)], { expectedRevision: 'any' });
       expect([second, third, fourth].map((r) => r.nextExpectedRevision)).toEqual([1, 2, 3]);
       expect(n(await collect(store.readStream(stream('x'))))).toEqual([1, 2, 3, 4]);
@@ -148,23 +172,45 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
     it('refuses an append that repeats only some stored event ids, writing nothing', async () => {
       const stored = testEvent(1);
       await store.append(stream('p'), [stored], { expectedRevision: 'no_stream' });
-      await expect(store.append(stream('p'), [testEvent(2), stored], { expectedRevision: 0 })).rejects.toBeInstanceOf(DuplicateEventIdError);
-      await expect(store.append(stream('p'), [stored, testEvent(3)], { expectedRevision: 0 })).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(
+        store.append(stream('p'), [testEvent(2), stored], { expectedRevision: 0 }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(
+        store.append(stream('p'), [stored, testEvent(3)], { expectedRevision: 0 }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
       expect(n(await collect(store.readStream(stream('p'))))).toEqual([1]);
     });
 
     it('refuses malformed appends with a clear error', async () => {
-      await expect(store.append(stream('m'), [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
-      await expect(store.append('', [testEvent(1)], { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
+      await expect(
+        store.append(stream('m'), [], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(InvalidAppendError);
+      await expect(
+        store.append('', [testEvent(1)], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(InvalidAppendError);
       const dup = testEvent(1);
-      await expect(store.append(stream('m'), [dup, dup], { expectedRevision: 'any' })).rejects.toThrow(/repeats event id/);
+      await expect(
+        store.append(stream('m'), [dup, dup], { expectedRevision: 'any' }),
+      ).rejects.toThrow(/repeats event id/);
       expect(await collect(store.readStream(stream('m')))).toEqual([]);
     });
 
     it('reads a stream backwards, from a revision, and a limited count', async () => {
-      await store.append(stream('b'), [1, 2, 3, 4, 5].map((i) => testEvent(i)), { expectedRevision: 'no_stream' });
-      expect(n(await collect(store.readStream(stream('b'), { direction: 'backwards' })))).toEqual([5, 4, 3, 2, 1]);
-      expect(n(await collect(store.readStream(stream('b'), { direction: 'backwards', fromRevision: 2, maxCount: 2 })))).toEqual([3, 2]);
+      await store.append(
+        stream('b'),
+        [1, 2, 3, 4, 5].map((i) => testEvent(i)),
+        { expectedRevision: 'no_stream' },
+      );
+      expect(n(await collect(store.readStream(stream('b'), { direction: 'backwards' })))).toEqual([
+        5, 4, 3, 2, 1,
+      ]);
+      expect(
+        n(
+          await collect(
+            store.readStream(stream('b'), { direction: 'backwards', fromRevision: 2, maxCount: 2 }),
+          ),
+        ),
+      ).toEqual([3, 2]);
       expect(n(await collect(store.readStream(stream('b'), { fromRevision: 3 })))).toEqual([4, 5]);
       expect(n(await collect(store.readStream(stream('b'), { maxCount: 2 })))).toEqual([1, 2]);
     });
@@ -177,10 +223,16 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       await store.append(stream('1'), [testEvent(4)], { expectedRevision: 'any' });
       const mine = await collect(store.readAll({ fromPosition: start, category }));
       expect(n(mine)).toEqual([1, 2, 3, 4]);
-      const everything = (await collect(store.readAll({ fromPosition: start }))).filter((e) => e.stream.includes(category));
+      const everything = (await collect(store.readAll({ fromPosition: start }))).filter((e) =>
+        e.stream.includes(category),
+      );
       expect(n(everything)).toEqual([1, 100, 2, 3, 4]);
-      expect(n(await collect(store.readAll({ fromPosition: mine[1]!.position, category })))).toEqual([3, 4]);
-      expect(n(await collect(store.readAll({ fromPosition: start, category, maxCount: 3 })))).toEqual([1, 2, 3]);
+      expect(
+        n(await collect(store.readAll({ fromPosition: mine[1]!.position, category }))),
+      ).toEqual([3, 4]);
+      expect(
+        n(await collect(store.readAll({ fromPosition: start, category, maxCount: 3 }))),
+      ).toEqual([1, 2, 3]);
       expect(await store.headPosition()).toBe(mine[3]!.position);
     });
 
@@ -201,11 +253,14 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
       await store.append(stream('s'), [testEvent(1), testEvent(2)], { expectedRevision: 'any' });
       const seen: number[] = [];
       let caughtUp = false;
-      const subscription = store.subscribeToAll((e) => void seen.push((e.data as { n: number }).n), {
-        fromPosition: start,
-        category,
-        onCaughtUp: () => (caughtUp = true),
-      });
+      const subscription = store.subscribeToAll(
+        (e) => void seen.push((e.data as { n: number }).n),
+        {
+          fromPosition: start,
+          category,
+          onCaughtUp: () => (caughtUp = true),
+        },
+      );
       await until('catch-up', () => caughtUp);
       // Appends racing the switch from history to live: none may be lost or repeated.
       for (let i = 3; i <= 40; i++) {
@@ -218,10 +273,17 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
 
     it('resumes a subscription after a position, as a restarted subscriber does from its checkpoint', async () => {
       const start = await store.headPosition();
-      await store.append(stream('k'), [1, 2, 3].map((i) => testEvent(i)), { expectedRevision: 'any' });
+      await store.append(
+        stream('k'),
+        [1, 2, 3].map((i) => testEvent(i)),
+        { expectedRevision: 'any' },
+      );
       const [, second] = await collect(store.readAll({ fromPosition: start, category }));
       const seen: number[] = [];
-      const subscription = store.subscribeToAll((e) => void seen.push((e.data as { n: number }).n), { fromPosition: second!.position, category });
+      const subscription = store.subscribeToAll(
+        (e) => void seen.push((e.data as { n: number }).n),
+        { fromPosition: second!.position, category },
+      );
       await until('event 3', () => seen.length === 1);
       await store.append(stream('k'), [testEvent(4)], { expectedRevision: 2 });
       await until('event 4', () => seen.length === 2);
@@ -232,15 +294,20 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
     it('ends a subscription whose handler throws, with that error', async () => {
       const start = await store.headPosition();
       await store.append(stream('f'), [testEvent(1)], { expectedRevision: 'any' });
-      const subscription = store.subscribeToAll(() => {
-        throw new Error('handler broke');
-      }, { fromPosition: start, category });
+      const subscription = store.subscribeToAll(
+        () => {
+          throw new Error('handler broke');
+        },
+        { fromPosition: start, category },
+      );
       await expect(subscription.done).rejects.toThrow('handler broke');
     });
 
     it('sees appends made through another handle on the same storage, live and with no gap', async () => {
       if (!harness.openAnother) {
-        console.log(`${adapter}: no second handle on the same storage; cross-handle check not applicable`);
+        console.log(
+          `${adapter}: no second handle on the same storage; cross-handle check not applicable`,
+        );
         return;
       }
       const other = await harness.openAnother();
@@ -248,11 +315,14 @@ export function eventStoreContract(adapter: string, open: () => Promise<EventSto
         const start = await store.headPosition();
         const seen: number[] = [];
         let caughtUp = false;
-        const subscription = store.subscribeToAll((e) => void seen.push((e.data as { n: number }).n), {
-          fromPosition: start,
-          category,
-          onCaughtUp: () => (caughtUp = true),
-        });
+        const subscription = store.subscribeToAll(
+          (e) => void seen.push((e.data as { n: number }).n),
+          {
+            fromPosition: start,
+            category,
+            onCaughtUp: () => (caughtUp = true),
+          },
+        );
         await until('catch-up', () => caughtUp);
         for (let i = 1; i <= 20; i++) {
           await other.append(stream('o'), [testEvent(i)], { expectedRevision: 'any' });

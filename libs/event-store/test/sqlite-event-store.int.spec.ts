@@ -40,7 +40,9 @@ describe('sqlite event store: the file itself', () => {
     holder.pragma('locking_mode = EXCLUSIVE');
     holder.exec('BEGIN EXCLUSIVE');
     try {
-      expect(() => SqliteEventStore.open({ file, busyTimeoutMs: 50 })).toThrow(/locked by another process.*CLOCKTOWER_DATA/);
+      expect(() => SqliteEventStore.open({ file, busyTimeoutMs: 50 })).toThrow(
+        /locked by another process.*CLOCKTOWER_DATA/,
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

@@ -9,10 +9,24 @@ export {
   type RequestHandler,
   type RequestOptions,
 } from './port/message-bus.port.js';
-export { BusError, BusUnavailableError, NoResponderError, RemoteHandlerError, RequestTimeoutError } from './port/bus.errors.js';
+export {
+  BusError,
+  BusUnavailableError,
+  NoResponderError,
+  RemoteHandlerError,
+  RequestTimeoutError,
+} from './port/bus.errors.js';
 export { EnvelopeHeader, envelopeHeaders, envelopeOf } from './port/envelope-headers.js';
-export { InProcessMessageBus, type InProcessMessageBusOptions } from './adapters/in-process/in-process-message-bus.js';
+export {
+  InProcessMessageBus,
+  type InProcessMessageBusOptions,
+} from './adapters/in-process/in-process-message-bus.js';
 export { NatsMessageBus, type NatsMessageBusOptions } from './adapters/nats/nats-message-bus.js';
 export { BusClient, type SendOptions } from './nest/bus-client.js';
-export { HandleRequest, OnNotification, PassThroughRpcFilter, type BusHandlerExtras } from './nest/bus-handler.decorators.js';
+export {
+  HandleRequest,
+  OnNotification,
+  PassThroughRpcFilter,
+  type BusHandlerExtras,
+} from './nest/bus-handler.decorators.js';
 export { BusTransport, type BusTransportOptions } from './nest/bus.transport.js';

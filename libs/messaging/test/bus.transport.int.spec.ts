@@ -5,7 +5,15 @@ import { Payload } from '@nestjs/microservices';
 import { IsInt, IsString, Max, Min } from 'class-validator';
 import { MessageKind, Subjects, type Message } from '@clocktower/contracts';
 import { labComponent } from '@clocktower/testing';
-import { BusClient, BusTransport, HandleRequest, InProcessMessageBus, NatsMessageBus, RemoteHandlerError, type MessageBus } from '../src/index.js';
+import {
+  BusClient,
+  BusTransport,
+  HandleRequest,
+  InProcessMessageBus,
+  NatsMessageBus,
+  RemoteHandlerError,
+  type MessageBus,
+} from '../src/index.js';
 
 class GetGreeting {
   static readonly type = 'GetGreeting';
@@ -24,8 +32,13 @@ class GreeterController {
   @HandleRequest(GetGreeting)
   greet(@Payload() message: Message<GetGreeting>) {
     handled.push(message);
-    if (message.data.name === 'nobody') throw Object.assign(new Error('nobody to greet'), { code: 'NOT_FOUND' });
-    return { text: `hello ${message.data.name}`.repeat(message.data.times), correlationId: message.correlationId, causationId: message.causationId };
+    if (message.data.name === 'nobody')
+      throw Object.assign(new Error('nobody to greet'), { code: 'NOT_FOUND' });
+    return {
+      text: `hello ${message.data.name}`.repeat(message.data.times),
+      correlationId: message.correlationId,
+      causationId: message.causationId,
+    };
   }
 }
 
@@ -34,10 +47,22 @@ class GreeterModule {}
 
 const nats = await labComponent('nats');
 const transports: [string, () => Promise<MessageBus[]>][] = [
-  ['in-process', () => { const bus = new InProcessMessageBus(); return Promise.resolve([bus, bus]); }],
+  [
+    'in-process',
+    () => {
+      const bus = new InProcessMessageBus();
+      return Promise.resolve([bus, bus]);
+    },
+  ],
 ];
 if (nats.available) {
-  transports.push(['nats', async () => [await NatsMessageBus.connect({ servers: nats.value }), await NatsMessageBus.connect({ servers: nats.value })]]);
+  transports.push([
+    'nats',
+    async () => [
+      await NatsMessageBus.connect({ servers: nats.value }),
+      await NatsMessageBus.connect({ servers: nats.value }),
+    ],
+  ]);
 }
 
 describe.each(transports)('NestJS handlers over the %s bus', (_name, open) => {
@@ -47,7 +72,10 @@ describe.each(transports)('NestJS handlers over the %s bus', (_name, open) => {
   async function start(): Promise<BusClient> {
     buses = await open();
     handled.length = 0;
-    app = await NestFactory.createMicroservice(GreeterModule, { strategy: new BusTransport(buses[0]!, { service: 'greeter' }), logger: false });
+    app = await NestFactory.createMicroservice(GreeterModule, {
+      strategy: new BusTransport(buses[0]!, { service: 'greeter' }),
+      logger: false,
+    });
     await app.listen();
     return new BusClient(buses[1]!);
   }
@@ -59,24 +87,41 @@ describe.each(transports)('NestJS handlers over the %s bus', (_name, open) => {
 
   it('delivers a valid query as a parsed message and returns the reply, the correlation id carried', async () => {
     const client = await start();
-    const reply = await client.request(GetGreeting, { name: 'ada', times: 2 }, { correlationId: 'corr-1' });
-    expect(reply).toEqual({ text: 'hello adahello ada', correlationId: 'corr-1', causationId: 'corr-1' });
+    const reply = await client.request(
+      GetGreeting,
+      { name: 'ada', times: 2 },
+      { correlationId: 'corr-1' },
+    );
+    expect(reply).toEqual({
+      text: 'hello adahello ada',
+      correlationId: 'corr-1',
+      causationId: 'corr-1',
+    });
     expect(handled[0]!.data).toBeInstanceOf(GetGreeting);
     expect(Subjects.of(GetGreeting)).toBe('ct.query.greeter.GetGreeting');
   });
 
   it('rejects invalid input naming every bad field, and never calls the handler', async () => {
     const client = await start();
-    const error = await client.request(GetGreeting, { name: 5, times: 9, extra: 1 } as unknown as GetGreeting).catch((e: unknown) => e);
+    const error = await client
+      .request(GetGreeting, { name: 5, times: 9, extra: 1 } as unknown as GetGreeting)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteHandlerError);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
     const issues = (error as RemoteHandlerError).details as { issues: { path: string }[] };
-    expect(issues.issues.map((i) => i.path).sort()).toEqual(['data.extra', 'data.name', 'data.times']);
+    expect(issues.issues.map((i) => i.path).sort()).toEqual([
+      'data.extra',
+      'data.name',
+      'data.times',
+    ]);
     expect(handled).toHaveLength(0);
   });
 
   it("returns a handler's coded error to the requester", async () => {
     const client = await start();
-    await expect(client.request(GetGreeting, { name: 'nobody', times: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'nobody to greet' });
+    await expect(client.request(GetGreeting, { name: 'nobody', times: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'nobody to greet',
+    });
   });
 });

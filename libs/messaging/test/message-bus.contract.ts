@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { until } from '@clocktower/testing';
-import { NoResponderError, RemoteHandlerError, RequestTimeoutError, type BusMessage, type MessageBus } from '../src/index.js';
+import {
+  NoResponderError,
+  RemoteHandlerError,
+  RequestTimeoutError,
+  type BusMessage,
+  type MessageBus,
+} from '../src/index.js';
 
 /** Two handles on one bus, as two processes would have (for the in-process bus: the same one). */
 export interface BusHarness {
@@ -35,23 +41,34 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
         return { echoed: message.data, correlationId: message.headers['ct-correlation-id'] };
       });
       await harness.b.flush();
-      const reply = await harness.a.request(subject('echo'), { n: 1, when: new Date('2026-11-21T00:00:00Z') }, {
-        headers: { 'ct-correlation-id': 'corr-7' },
+      const reply = await harness.a.request(
+        subject('echo'),
+        { n: 1, when: new Date('2026-11-21T00:00:00Z') },
+        {
+          headers: { 'ct-correlation-id': 'corr-7' },
+        },
+      );
+      expect(reply).toEqual({
+        echoed: { n: 1, when: '2026-11-21T00:00:00.000Z' },
+        correlationId: 'corr-7',
       });
-      expect(reply).toEqual({ echoed: { n: 1, when: '2026-11-21T00:00:00.000Z' }, correlationId: 'corr-7' });
       expect(seen?.subject).toBe(subject('echo'));
       expect(seen?.headers['ct-correlation-id']).toBe('corr-7');
     });
 
     it('fails a request with no responder at once with NoResponderError, never waiting out the timeout', async () => {
       // The timeout is far longer than the test's own: a hang fails the test.
-      await expect(harness.a.request(subject('nobody'), {}, { timeoutMs: 120_000 })).rejects.toBeInstanceOf(NoResponderError);
+      await expect(
+        harness.a.request(subject('nobody'), {}, { timeoutMs: 120_000 }),
+      ).rejects.toBeInstanceOf(NoResponderError);
     }, 10_000);
 
     it('fails a request whose handler does not answer in time with RequestTimeoutError', async () => {
       harness.b.handle(subject('slow'), () => new Promise((resolve) => setTimeout(resolve, 2_000)));
       await harness.b.flush();
-      await expect(harness.a.request(subject('slow'), {}, { timeoutMs: 100 })).rejects.toMatchObject({
+      await expect(
+        harness.a.request(subject('slow'), {}, { timeoutMs: 100 }),
+      ).rejects.toMatchObject({
         code: 'BUS_TIMEOUT',
         constructor: RequestTimeoutError,
       });
@@ -65,8 +82,15 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
       await harness.b.flush();
       const coded = harness.a.request(subject('coded'), {});
       await expect(coded).rejects.toBeInstanceOf(RemoteHandlerError);
-      await expect(coded).rejects.toMatchObject({ code: 'JOB_NOT_FOUND', message: 'job lab/42 is unknown', details: { cluster: 'lab', jobId: '42' } });
-      await expect(harness.a.request(subject('plain'), {})).rejects.toMatchObject({ code: 'HANDLER_FAILED', message: 'disk on fire' });
+      await expect(coded).rejects.toMatchObject({
+        code: 'JOB_NOT_FOUND',
+        message: 'job lab/42 is unknown',
+        details: { cluster: 'lab', jobId: '42' },
+      });
+      await expect(harness.a.request(subject('plain'), {})).rejects.toMatchObject({
+        code: 'HANDLER_FAILED',
+        message: 'disk on fire',
+      });
     });
 
     it('shares requests among handlers of one queue group, each request answered once', async () => {
@@ -83,7 +107,13 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
     });
 
     it('fans notifications out to every subscriber, once per queue group, wildcards included', async () => {
-      const got = { plain1: [] as unknown[], plain2: [] as unknown[], wildcard: [] as unknown[], q1: 0, q2: 0 };
+      const got = {
+        plain1: [] as unknown[],
+        plain2: [] as unknown[],
+        wildcard: [] as unknown[],
+        q1: 0,
+        q2: 0,
+      };
       harness.b.subscribe(subject('evt.job.Started'), (m) => void got.plain1.push(m.data));
       harness.a.subscribe(subject('evt.job.Started'), (m) => void got.plain2.push(m.data));
       harness.b.subscribe(subject('evt.>'), (m) => void got.wildcard.push(m.subject));
@@ -92,7 +122,14 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
       await Promise.all([harness.a.flush(), harness.b.flush()]);
       for (let i = 0; i < 10; i++) await harness.a.publish(subject('evt.job.Started'), { i });
       await harness.a.publish(subject('evt.node.Drained'), {});
-      await until('every notification', () => got.plain1.length === 10 && got.plain2.length === 10 && got.wildcard.length === 11 && got.q1 + got.q2 === 10);
+      await until(
+        'every notification',
+        () =>
+          got.plain1.length === 10 &&
+          got.plain2.length === 10 &&
+          got.wildcard.length === 11 &&
+          got.q1 + got.q2 === 10,
+      );
       expect(got.plain1).toEqual(Array.from({ length: 10 }, (_, i) => ({ i })));
       expect(got.wildcard).toContain(subject('evt.node.Drained'));
     });

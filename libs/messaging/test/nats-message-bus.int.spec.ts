@@ -19,7 +19,11 @@ if (nats.available) {
 
 describe('nats bus: connecting', () => {
   it('fails with a clear error naming the server when nothing listens', async () => {
-    await expect(NatsMessageBus.connect({ servers: 'nats://127.0.0.1:1', connectTimeoutMs: 500 })).rejects.toThrow(BusUnavailableError);
-    await expect(NatsMessageBus.connect({ servers: 'nats://127.0.0.1:1', connectTimeoutMs: 500 })).rejects.toThrow(/nats:\/\/127\.0\.0\.1:1.*is nats-server running/);
+    await expect(
+      NatsMessageBus.connect({ servers: 'nats://127.0.0.1:1', connectTimeoutMs: 500 }),
+    ).rejects.toThrow(BusUnavailableError);
+    await expect(
+      NatsMessageBus.connect({ servers: 'nats://127.0.0.1:1', connectTimeoutMs: 500 }),
+    ).rejects.toThrow(/nats:\/\/127\.0\.0\.1:1.*is nats-server running/);
   });
 });

@@ -1,2 +1,10 @@
-export { labComponent, readLabInfo, DEFAULT_LAB_FILE, type Availability, type LabComponent, type LabInfo } from './lab.js';
+export {
+  labComponent,
+  readLabInfo,
+  DEFAULT_LAB_FILE,
+  type Availability,
+  type LabComponent,
+  type LabInfo,
+} from './lab.js';
 export { until } from './until.js';
+export { freePort, runNode, type ChildRun } from './process.js';

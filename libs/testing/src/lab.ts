@@ -25,12 +25,17 @@ export interface LabInfo {
 
 export type LabComponent = 'nats' | 'slurm' | 'ssh';
 
-export type Availability<T> = { readonly available: true; readonly value: T } | { readonly available: false; readonly reason: string };
+export type Availability<T> =
+  | { readonly available: true; readonly value: T }
+  | { readonly available: false; readonly reason: string };
 
 export const DEFAULT_LAB_FILE = '/var/tmp/clocktower-lab/lab.json';
 
 function labFile(): string {
-  return process.env['CLOCKTOWER_LAB_FILE'] ?? `${process.env['CLOCKTOWER_LAB_DIR'] ?? '/var/tmp/clocktower-lab'}/lab.json`;
+  return (
+    process.env['CLOCKTOWER_LAB_FILE'] ??
+    `${process.env['CLOCKTOWER_LAB_DIR'] ?? '/var/tmp/clocktower-lab'}/lab.json`
+  );
 }
 
 export function readLabInfo(): LabInfo | undefined {
@@ -60,14 +65,18 @@ function tcpOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean
  */
 export async function labComponent(component: 'nats'): Promise<Availability<string>>;
 export async function labComponent(component: 'slurm' | 'ssh'): Promise<Availability<LabInfo>>;
-export async function labComponent(component: LabComponent): Promise<Availability<string | LabInfo>> {
+export async function labComponent(
+  component: LabComponent,
+): Promise<Availability<string | LabInfo>> {
   const result = await probe(component);
   if (!result.available) {
     const message = `${component} is not available: ${result.reason}`;
     if (process.env['CI'] === 'true') {
       throw new Error(`${message}. Under CI=true the lab must be up (bash deploy/lab/lab.sh up).`);
     }
-    console.warn(`SKIPPED suites that need ${message}. Start the lab with: bash deploy/lab/lab.sh up`);
+    console.warn(
+      `SKIPPED suites that need ${message}. Start the lab with: bash deploy/lab/lab.sh up`,
+    );
   }
   return result;
 }

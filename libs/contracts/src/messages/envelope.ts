@@ -47,5 +47,13 @@ export function createMessage<T extends object>(
     options.occurredAt instanceof Date
       ? options.occurredAt.toISOString()
       : (options.occurredAt ?? new Date().toISOString());
-  return { type: cls.type, schemaVersion: cls.schemaVersion, eventId, correlationId, causationId, occurredAt, data };
+  return {
+    type: cls.type,
+    schemaVersion: cls.schemaVersion,
+    eventId,
+    correlationId,
+    causationId,
+    occurredAt,
+    data,
+  };
 }

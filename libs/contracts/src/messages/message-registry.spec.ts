@@ -37,7 +37,12 @@ describe('MessageRegistry', () => {
     );
     const parsed = registry().parse(JSON.parse(JSON.stringify(message)));
     expect(parsed.data).toBeInstanceOf(JobSubmittedV3);
-    expect(parsed).toMatchObject({ type: 'JobSubmitted', schemaVersion: 3, correlationId: 'c-1', causationId: 'c-1' });
+    expect(parsed).toMatchObject({
+      type: 'JobSubmitted',
+      schemaVersion: 3,
+      correlationId: 'c-1',
+      causationId: 'c-1',
+    });
     expect((parsed.data as JobSubmittedV3).requested).toBeInstanceOf(Resources);
   });
 
@@ -57,7 +62,15 @@ describe('MessageRegistry', () => {
   });
 
   it('names every bad field, nested ones with their path', () => {
-    const bad = { type: 'JobSubmitted', schemaVersion: 3, eventId: '', correlationId: 'x', causationId: 'x', occurredAt: 'yesterday', data: { jobId: 5, requested: { cpus: 0 } } };
+    const bad = {
+      type: 'JobSubmitted',
+      schemaVersion: 3,
+      eventId: '',
+      correlationId: 'x',
+      causationId: 'x',
+      occurredAt: 'yesterday',
+      data: { jobId: 5, requested: { cpus: 0 } },
+    };
     let error: unknown;
     try {
       registry().parse(bad);
@@ -73,13 +86,27 @@ describe('MessageRegistry', () => {
   });
 
   it('rejects an unknown type and unknown fields when asked to', () => {
-    expect(() => registry().parse({ ...createMessage(JobSubmittedV3, { jobId: '1', user: 'u', requested: { cpus: 1 } }), type: 'Nope' })).toThrow(/unknown message type "Nope"/);
-    expect(() => registry().parseData(JobSubmittedV3, { jobId: '1', user: 'u', requested: { cpus: 1 }, extra: true }, 3, { rejectUnknown: true })).toThrow(/extra/);
+    expect(() =>
+      registry().parse({
+        ...createMessage(JobSubmittedV3, { jobId: '1', user: 'u', requested: { cpus: 1 } }),
+        type: 'Nope',
+      }),
+    ).toThrow(/unknown message type "Nope"/);
+    expect(() =>
+      registry().parseData(
+        JobSubmittedV3,
+        { jobId: '1', user: 'u', requested: { cpus: 1 }, extra: true },
+        3,
+        { rejectUnknown: true },
+      ),
+    ).toThrow(/extra/);
   });
 
   it('fails clearly when an upcaster step is missing or the version is from the future', () => {
     const upcasters = new UpcasterRegistry().register('T', 1, (d) => d);
-    expect(() => upcasters.upcast('T', 1, 3, {})).toThrow(new UpcastError('no upcaster registered for T from v2 to v3'));
+    expect(() => upcasters.upcast('T', 1, 3, {})).toThrow(
+      new UpcastError('no upcaster registered for T from v2 to v3'),
+    );
     expect(() => upcasters.upcast('T', 4, 3, {})).toThrow(/newer than this build knows/);
     expect(() => upcasters.register('T', 1, (d) => d)).toThrow(/already registered/);
   });

@@ -41,7 +41,11 @@ export class MessageRegistry {
   }
 
   /** Parses a whole envelope that must be of `cls`. */
-  parseOf<T extends object>(cls: MessageClass<T>, input: unknown, options?: ParseOptions): Message<T> {
+  parseOf<T extends object>(
+    cls: MessageClass<T>,
+    input: unknown,
+    options?: ParseOptions,
+  ): Message<T> {
     const envelope = parseAs(EnvelopeShape, input, cls.type);
     if (envelope.type !== cls.type) {
       throw new ValidationFailedError(cls.type, [
@@ -61,7 +65,12 @@ export class MessageRegistry {
     const lifted =
       schemaVersion === cls.schemaVersion || typeof data !== 'object' || data === null
         ? data
-        : this.upcasters.upcast(cls.type, schemaVersion, cls.schemaVersion, data as Record<string, unknown>);
+        : this.upcasters.upcast(
+            cls.type,
+            schemaVersion,
+            cls.schemaVersion,
+            data as Record<string, unknown>,
+          );
     return parseAs(cls, lifted, cls.type, options);
   }
 

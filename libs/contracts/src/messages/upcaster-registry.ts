@@ -41,7 +41,9 @@ export class UpcasterRegistry {
     for (let version = fromVersion; version < toVersion; version++) {
       const step = this.steps.get(`${type}@${version}`);
       if (!step) {
-        throw new UpcastError(`no upcaster registered for ${type} from v${version} to v${version + 1}`);
+        throw new UpcastError(
+          `no upcaster registered for ${type} from v${version} to v${version + 1}`,
+        );
       }
       try {
         current = step(current);

@@ -11,9 +11,11 @@ export const StreamCategory = {
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 
-export function streamName(category: StreamCategory | string, id: string): string {
+export function streamName(category: string, id: string): string {
   if (!/^[a-z][a-z0-9]*$/.test(category)) {
-    throw new Error(`stream category must be lowercase letters and digits, got ${JSON.stringify(category)}`);
+    throw new Error(
+      `stream category must be lowercase letters and digits, got ${JSON.stringify(category)}`,
+    );
   }
   if (id.length === 0) {
     throw new Error('stream id must not be empty');

@@ -42,7 +42,7 @@ export const Subjects = {
     return category ? `${prefix}.event.${token(category, 'category')}.>` : `${prefix}.event.>`;
   },
   /** The queue group that replicas of one service share. */
-  queueGroup(service: ServiceName | string): string {
+  queueGroup(service: string): string {
     return token(service, 'service');
   },
 } as const;

@@ -9,7 +9,11 @@ export interface ParseOptions {
   readonly rejectUnknown?: boolean;
 }
 
-function flatten(errors: readonly ValidationError[], prefix: string, out: FieldIssue[]): FieldIssue[] {
+function flatten(
+  errors: readonly ValidationError[],
+  prefix: string,
+  out: FieldIssue[],
+): FieldIssue[] {
   for (const error of errors) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
@@ -39,7 +43,8 @@ export function parseAs<T extends object>(
   const errors = validateSync(instance, {
     whitelist: options.rejectUnknown ?? false,
     forbidNonWhitelisted: options.rejectUnknown ?? false,
-    forbidUnknownValues: true,
+    // A message class may declare no fields at all (GetServiceHealth): that is not an unknown value.
+    forbidUnknownValues: false,
   });
   if (errors.length > 0) {
     throw new ValidationFailedError(what, flatten(errors, '', []));

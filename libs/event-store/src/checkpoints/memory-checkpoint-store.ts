@@ -1,4 +1,8 @@
-import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from './checkpoint-store.port.js';
+import {
+  CheckpointConflictError,
+  type Checkpoint,
+  type CheckpointStore,
+} from './checkpoint-store.port.js';
 
 export class InMemoryCheckpointStore implements CheckpointStore {
   private readonly checkpoints = new Map<string, Checkpoint>();

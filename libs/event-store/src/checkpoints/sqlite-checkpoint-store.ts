@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3';
-import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from './checkpoint-store.port.js';
+import {
+  CheckpointConflictError,
+  type Checkpoint,
+  type CheckpointStore,
+} from './checkpoint-store.port.js';
 import { translateSqliteError } from '../adapters/sqlite/sqlite-errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../adapters/sqlite/sqlite-event-store.js';
 
@@ -31,8 +35,12 @@ export class SqliteCheckpointStore implements CheckpointStore {
       throw translateSqliteError(error, file);
     }
     this.select = this.db.prepare('SELECT position, version FROM checkpoints WHERE name = ?');
-    this.insert = this.db.prepare('INSERT OR IGNORE INTO checkpoints (name, position, version, updated_at) VALUES (?, ?, 1, ?)');
-    this.update = this.db.prepare('UPDATE checkpoints SET position = ?, version = version + 1, updated_at = ? WHERE name = ? AND version = ?');
+    this.insert = this.db.prepare(
+      'INSERT OR IGNORE INTO checkpoints (name, position, version, updated_at) VALUES (?, ?, 1, ?)',
+    );
+    this.update = this.db.prepare(
+      'UPDATE checkpoints SET position = ?, version = version + 1, updated_at = ? WHERE name = ? AND version = ?',
+    );
   }
 
   load(name: string): Promise<Checkpoint | null> {
@@ -48,7 +56,9 @@ export class SqliteCheckpointStore implements CheckpointStore {
         ? this.insert.run(name, position.toString(), now).changes
         : this.update.run(position.toString(), now, name, expectedVersion).changes;
     if (changed === 1) return Promise.resolve((expectedVersion ?? 0) + 1);
-    return Promise.reject(new CheckpointConflictError(name, expectedVersion, this.select.get(name)?.version ?? null));
+    return Promise.reject(
+      new CheckpointConflictError(name, expectedVersion, this.select.get(name)?.version ?? null),
+    );
   }
 
   close(): void {

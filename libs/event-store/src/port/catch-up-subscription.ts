@@ -1,10 +1,20 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { EventHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port.js';
+import type {
+  EventHandler,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.port.js';
 
 /** What a store must offer for the shared read-all and catch-up logic. */
 export interface PageSource {
   /** Up to `limit` events with position > `after`, in position order, committed ones only. */
-  readPage(after: bigint, category: string | undefined, limit: number): RecordedEvent[] | Promise<RecordedEvent[]>;
+  readPage(
+    after: bigint,
+    category: string | undefined,
+    limit: number,
+  ): RecordedEvent[] | Promise<RecordedEvent[]>;
   /** Resolves when an append may have happened, or after `timeoutMs` at the latest. */
   waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void>;
 }
@@ -13,7 +23,11 @@ export const DEFAULT_PAGE_SIZE = 1_000;
 /** How often an idle subscriber looks for appends that another process made. */
 export const DEFAULT_IDLE_POLL_MS = 100;
 
-export async function* readAllPaged(source: PageSource, options: ReadAllOptions = {}, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<RecordedEvent> {
+export async function* readAllPaged(
+  source: PageSource,
+  options: ReadAllOptions = {},
+  pageSize = DEFAULT_PAGE_SIZE,
+): AsyncGenerator<RecordedEvent> {
   let after = options.fromPosition ?? 0n;
   let left = options.maxCount ?? Number.POSITIVE_INFINITY;
   while (left > 0) {

@@ -35,7 +35,11 @@ export class DuplicateEventIdError extends EventStoreError {
     readonly eventId: string,
     options?: ErrorOptions,
   ) {
-    super('DUPLICATE_EVENT_ID', `event id ${eventId} is already stored (append to ${stream})`, options);
+    super(
+      'DUPLICATE_EVENT_ID',
+      `event id ${eventId} is already stored (append to ${stream})`,
+      options,
+    );
   }
 }
 

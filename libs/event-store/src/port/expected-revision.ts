@@ -1,9 +1,17 @@
 import type { Message } from '@clocktower/contracts';
 import type { AppendResult, ExpectedRevision, RecordedEvent } from './event-store.port.js';
-import { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError } from './event-store.errors.js';
+import {
+  DuplicateEventIdError,
+  InvalidAppendError,
+  WrongExpectedRevisionError,
+} from './event-store.errors.js';
 
 /** The rules every adapter applies the same way; `current` is the stream's last revision or -1. */
-export function checkExpectedRevision(stream: string, expected: ExpectedRevision, current: number): void {
+export function checkExpectedRevision(
+  stream: string,
+  expected: ExpectedRevision,
+  current: number,
+): void {
   const ok =
     expected === 'any' ||
     (expected === 'no_stream' && current === -1) ||

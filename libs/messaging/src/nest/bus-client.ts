@@ -1,4 +1,11 @@
-import { createMessage, Subjects, type CreateMessageOptions, type Message, type MessageClass, type RequestClass } from '@clocktower/contracts';
+import {
+  createMessage,
+  Subjects,
+  type CreateMessageOptions,
+  type Message,
+  type MessageClass,
+  type RequestClass,
+} from '@clocktower/contracts';
 import type { MessageBus } from '../port/message-bus.port.js';
 import { envelopeHeaders } from '../port/envelope-headers.js';
 
@@ -13,7 +20,11 @@ export interface SendOptions extends CreateMessageOptions {
 export class BusClient {
   constructor(readonly bus: MessageBus) {}
 
-  async request<T extends object, R>(cls: RequestClass<T, R>, data: T, options: SendOptions = {}): Promise<R> {
+  async request<T extends object, R>(
+    cls: RequestClass<T, R>,
+    data: T,
+    options: SendOptions = {},
+  ): Promise<R> {
     const message = createMessage(cls, data, options);
     return (await this.bus.request(Subjects.of(cls), message.data, {
       headers: envelopeHeaders(message),
@@ -23,11 +34,17 @@ export class BusClient {
 
   /** Tells whoever listens that an event was stored (notifications are not the source of truth). */
   async notify(category: string, message: Message): Promise<void> {
-    await this.bus.publish(Subjects.event(category, message.type), message.data, { headers: envelopeHeaders(message) });
+    await this.bus.publish(Subjects.event(category, message.type), message.data, {
+      headers: envelopeHeaders(message),
+    });
   }
 
   /** For events built elsewhere, e.g. by a decider. */
-  static envelope<T extends object>(cls: MessageClass<T>, data: T, options?: CreateMessageOptions): Message<T> {
+  static envelope<T extends object>(
+    cls: MessageClass<T>,
+    data: T,
+    options?: CreateMessageOptions,
+  ): Message<T> {
     return createMessage(cls, data, options);
   }
 }

@@ -27,10 +27,16 @@ export class PassThroughRpcFilter implements RpcExceptionFilter {
  */
 export function HandleRequest(cls: RequestClass): MethodDecorator {
   const extras: BusHandlerExtras = { messageClass: cls };
-  return applyDecorators(MessagePattern(Subjects.of(cls), extras), UseFilters(new PassThroughRpcFilter()));
+  return applyDecorators(
+    MessagePattern(Subjects.of(cls), extras),
+    UseFilters(new PassThroughRpcFilter()),
+  );
 }
 
 /** Handles notifications on a subject (wildcards allowed), optionally parsed as one event class. */
 export function OnNotification(subject: string, options: BusHandlerExtras = {}): MethodDecorator {
-  return applyDecorators(EventPattern(subject, { ...options }), UseFilters(new PassThroughRpcFilter()));
+  return applyDecorators(
+    EventPattern(subject, { ...options }) as MethodDecorator,
+    UseFilters(new PassThroughRpcFilter()),
+  );
 }

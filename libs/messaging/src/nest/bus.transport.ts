@@ -33,7 +33,10 @@ export class BusTransport extends Server implements CustomTransportStrategy {
   listen(callback: (...optionalParams: unknown[]) => void): void {
     this.subscribeAll();
     // Listening means reachable: only report ready once the server has every subscription.
-    this.bus.flush().then(() => callback(), (error: unknown) => callback(error));
+    this.bus.flush().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
   }
 
   private subscribeAll(): void {
@@ -42,9 +45,13 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       if (extras.messageClass) this.registry.register(extras.messageClass);
       if (handler.isEventHandler) {
         this.subscriptions.push(
-          this.bus.subscribe(subject, (message) => this.deliver(subject, handler, extras, message), {
-            ...(extras.queue === undefined ? {} : { queue: extras.queue }),
-          }),
+          this.bus.subscribe(
+            subject,
+            (message) => this.deliver(subject, handler, extras, message),
+            {
+              ...(extras.queue === undefined ? {} : { queue: extras.queue }),
+            },
+          ),
         );
       } else {
         this.subscriptions.push(
@@ -75,20 +82,33 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       : envelopeOf(message);
   }
 
-  private async answer(handler: MessageHandler, extras: BusHandlerExtras, message: BusMessage): Promise<unknown> {
+  private async answer(
+    handler: MessageHandler,
+    extras: BusHandlerExtras,
+    message: BusMessage,
+  ): Promise<unknown> {
     const parsed = this.parse(extras, message);
     const result$ = this.transformToObservable(await handler(parsed));
     return lastValueFrom(result$.pipe(defaultIfEmpty(undefined)));
   }
 
-  private async deliver(subject: string, handler: MessageHandler, extras: BusHandlerExtras, message: BusMessage): Promise<void> {
+  private async deliver(
+    subject: string,
+    handler: MessageHandler,
+    extras: BusHandlerExtras,
+    message: BusMessage,
+  ): Promise<void> {
     try {
       const parsed = this.parse(extras, message);
       const result$ = this.transformToObservable(await handler(parsed));
       await lastValueFrom(result$.pipe(defaultIfEmpty(undefined)));
     } catch (error) {
       // A consumer never lets an exception escape: the notification is dropped with its reason.
-      this.logger.warn({ msg: 'notification handler failed; message dropped', subject, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'notification handler failed; message dropped',
+        subject,
+        error: (error as Error).message,
+      });
     }
   }
 }

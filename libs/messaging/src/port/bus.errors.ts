@@ -15,7 +15,11 @@ export class NoResponderError extends BusError {
     readonly subject: string,
     options?: ErrorOptions,
   ) {
-    super('BUS_NO_RESPONDER', `no service answers on ${subject}: is it running and connected to the same bus?`, options);
+    super(
+      'BUS_NO_RESPONDER',
+      `no service answers on ${subject}: is it running and connected to the same bus?`,
+      options,
+    );
   }
 }
 

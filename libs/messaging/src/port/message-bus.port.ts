@@ -40,9 +40,17 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
  */
 export interface MessageBus {
   request(subject: string, data: unknown, options?: RequestOptions): Promise<unknown>;
-  publish(subject: string, data: unknown, options?: { readonly headers?: BusHeaders }): Promise<void>;
+  publish(
+    subject: string,
+    data: unknown,
+    options?: { readonly headers?: BusHeaders },
+  ): Promise<void>;
   handle(subject: string, handler: RequestHandler, options?: HandlerOptions): BusSubscription;
-  subscribe(subject: string, handler: NotificationHandler, options?: HandlerOptions): BusSubscription;
+  subscribe(
+    subject: string,
+    handler: NotificationHandler,
+    options?: HandlerOptions,
+  ): BusSubscription;
   /**
    * Resolves once every handler and subscription made so far is active at the server: until then
    * a request from another connection may find no responder.

@@ -17,10 +17,16 @@ export interface ErrorReply {
  */
 export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    const details = 'issues' in error ? { issues: error.issues } : 'details' in error ? error.details : undefined;
-    return details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details };
+    const details =
+      'issues' in error ? { issues: error.issues } : 'details' in error ? error.details : undefined;
+    return details === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, details };
   }
-  return { code: 'HANDLER_FAILED', message: error instanceof Error ? error.message : String(error) };
+  return {
+    code: 'HANDLER_FAILED',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 export function fromErrorReply(subject: string, body: unknown): RemoteHandlerError {

@@ -11,9 +11,21 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../port/event-store.port.js';
-import { AppendSignal, catchUpSubscription, readAllPaged, type PageSource } from '../../port/catch-up-subscription.js';
-import { checkExpectedRevision, idempotentResult, validateAppend } from '../../port/expected-revision.js';
-import { DuplicateEventIdError, EventStoreUnavailableError } from '../../port/event-store.errors.js';
+import {
+  AppendSignal,
+  catchUpSubscription,
+  readAllPaged,
+  type PageSource,
+} from '../../port/catch-up-subscription.js';
+import {
+  checkExpectedRevision,
+  idempotentResult,
+  validateAppend,
+} from '../../port/expected-revision.js';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+} from '../../port/event-store.errors.js';
 
 /** For unit tests and the simulator's throw-away runs: the whole contract, in one process's memory. */
 export class InMemoryEventStore implements EventStore, PageSource {
@@ -26,22 +38,34 @@ export class InMemoryEventStore implements EventStore, PageSource {
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
-  append(stream: string, events: readonly Message[], options: AppendOptions): Promise<AppendResult> {
+  append(
+    stream: string,
+    events: readonly Message[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     try {
       return Promise.resolve(this.appendNow(stream, events, options));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  private appendNow(stream: string, events: readonly Message[], options: AppendOptions): AppendResult {
+  private appendNow(
+    stream: string,
+    events: readonly Message[],
+    options: AppendOptions,
+  ): AppendResult {
     this.assertOpen();
     validateAppend(stream, events);
     const existing = this.streams.get(stream) ?? [];
     const first = this.byEventId.get(events[0]!.eventId);
     if (first) {
       if (first.stream !== stream) throw new DuplicateEventIdError(stream, first.eventId);
-      return idempotentResult(stream, events, existing.slice(first.revision, first.revision + events.length));
+      return idempotentResult(
+        stream,
+        events,
+        existing.slice(first.revision, first.revision + events.length),
+      );
     }
     checkExpectedRevision(stream, options.expectedRevision, existing.length - 1);
     // Event ids are unique across the store, as in the SQLite adapter.
@@ -71,17 +95,28 @@ export class InMemoryEventStore implements EventStore, PageSource {
     return { nextExpectedRevision: last.revision, position: last.position };
   }
 
-  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+  async *readStream(
+    stream: string,
+    options: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
     const events = this.streams.get(stream) ?? [];
     const max = options.maxCount ?? Number.POSITIVE_INFINITY;
     let count = 0;
     if (options.direction === 'backwards') {
-      for (let i = Math.min(options.fromRevision ?? events.length - 1, events.length - 1); i >= 0 && count < max; i--, count++) {
+      for (
+        let i = Math.min(options.fromRevision ?? events.length - 1, events.length - 1);
+        i >= 0 && count < max;
+        i--, count++
+      ) {
         yield events[i]!;
       }
     } else {
-      for (let i = Math.max(options.fromRevision ?? 0, 0); i < events.length && count < max; i++, count++) {
+      for (
+        let i = Math.max(options.fromRevision ?? 0, 0);
+        i < events.length && count < max;
+        i++, count++
+      ) {
         yield events[i]!;
       }
     }

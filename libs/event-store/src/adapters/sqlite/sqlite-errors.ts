@@ -1,7 +1,10 @@
 import { EventStoreUnavailableError } from '../../port/event-store.errors.js';
 
 function sqliteCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
     ? error.code
     : undefined;
 }
@@ -22,7 +25,10 @@ export function translateSqliteError(error: unknown, file: string): unknown {
     );
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
-    return new EventStoreUnavailableError(`SQLite file ${file} cannot be opened for writing (${code}); check the path and its permissions`, { cause: error });
+    return new EventStoreUnavailableError(
+      `SQLite file ${file} cannot be opened for writing (${code}); check the path and its permissions`,
+      { cause: error },
+    );
   }
   return error;
 }

@@ -11,9 +11,22 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../port/event-store.port.js';
-import { AppendSignal, catchUpSubscription, readAllPaged, type PageSource, DEFAULT_IDLE_POLL_MS } from '../../port/catch-up-subscription.js';
-import { checkExpectedRevision, idempotentResult, validateAppend } from '../../port/expected-revision.js';
-import { DuplicateEventIdError, EventStoreUnavailableError } from '../../port/event-store.errors.js';
+import {
+  AppendSignal,
+  catchUpSubscription,
+  readAllPaged,
+  type PageSource,
+  DEFAULT_IDLE_POLL_MS,
+} from '../../port/catch-up-subscription.js';
+import {
+  checkExpectedRevision,
+  idempotentResult,
+  validateAppend,
+} from '../../port/expected-revision.js';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+} from '../../port/event-store.errors.js';
 import { CREATE_SCHEMA, EVENT_COLUMNS, SCHEMA_VERSION, type EventRow } from './sqlite-schema.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 
@@ -42,7 +55,11 @@ export class SqliteEventStore implements EventStore, PageSource {
   private readonly clock: () => Date;
   private readonly idlePollMs: number;
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
-  private readonly appendTx: (stream: string, events: readonly Message[], options: AppendOptions) => AppendResult;
+  private readonly appendTx: (
+    stream: string,
+    events: readonly Message[],
+    options: AppendOptions,
+  ) => AppendResult;
   private closed = false;
 
   /** Opens (creating when needed) and checks the file; throws EventStoreUnavailableError at once if unusable. */
@@ -55,7 +72,9 @@ export class SqliteEventStore implements EventStore, PageSource {
     this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      db = new Database(options.file, {
+        timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      });
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       const version = db.pragma('user_version', { simple: true }) as number;
@@ -74,21 +93,34 @@ export class SqliteEventStore implements EventStore, PageSource {
     }
     // IMMEDIATE takes the write lock before the revision check, so check-then-insert is atomic
     // across processes as well as within this one.
-    this.appendTx = this.db.transaction((stream, events, options) => this.appendLocked(stream, events, options)).immediate;
+    const tx = this.db.transaction(
+      (stream: string, events: readonly Message[], options: AppendOptions) =>
+        this.appendLocked(stream, events, options),
+    );
+    this.appendTx = (stream, events, options) => tx.immediate(stream, events, options);
   }
 
   private prepare() {
     const db = this.db;
     return {
-      lastRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
-      byEventId: db.prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM events WHERE event_id = ?'),
-      streamSlice: db.prepare<[string, number, number], { event_id: string; revision: number; position: number }>(
+      lastRevision: db.prepare<[string], { revision: number }>(
+        'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      byEventId: db.prepare<[string], { stream: string; revision: number }>(
+        'SELECT stream, revision FROM events WHERE event_id = ?',
+      ),
+      streamSlice: db.prepare<
+        [string, number, number],
+        { event_id: string; revision: number; position: number }
+      >(
         'SELECT event_id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
       insert: db.prepare(
         'INSERT INTO events (stream, category, revision, event_id, type, schema_version, correlation_id, causation_id, occurred_at, recorded_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      pageAll: db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      pageAll: db.prepare<[number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      ),
       pageCategory: db.prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
@@ -102,7 +134,11 @@ export class SqliteEventStore implements EventStore, PageSource {
     };
   }
 
-  append(stream: string, events: readonly Message[], options: AppendOptions): Promise<AppendResult> {
+  append(
+    stream: string,
+    events: readonly Message[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     try {
       this.assertOpen();
       validateAppend(stream, events);
@@ -110,11 +146,18 @@ export class SqliteEventStore implements EventStore, PageSource {
       this.signal.notify();
       return Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(translateSqliteError(error, this.options.file) as Error);
+      const translated = translateSqliteError(error, this.options.file);
+      return Promise.reject(
+        translated instanceof Error ? translated : new Error(String(translated)),
+      );
     }
   }
 
-  private appendLocked(stream: string, events: readonly Message[], options: AppendOptions): AppendResult {
+  private appendLocked(
+    stream: string,
+    events: readonly Message[],
+    options: AppendOptions,
+  ): AppendResult {
     const first = events[0]!;
     const stored = this.stmt.byEventId.get(first.eventId);
     if (stored) {
@@ -123,7 +166,11 @@ export class SqliteEventStore implements EventStore, PageSource {
       return idempotentResult(
         stream,
         events,
-        slice.map((r) => ({ eventId: r.event_id, revision: r.revision, position: BigInt(r.position) })),
+        slice.map((r) => ({
+          eventId: r.event_id,
+          revision: r.revision,
+          position: BigInt(r.position),
+        })),
       );
     }
     const current = this.stmt.lastRevision.get(stream)?.revision ?? -1;
@@ -135,22 +182,38 @@ export class SqliteEventStore implements EventStore, PageSource {
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         const info = this.stmt.insert.run(
-          stream, category, current + 1 + i, e.eventId, e.type, e.schemaVersion,
-          e.correlationId, e.causationId, e.occurredAt, recordedAt, JSON.stringify(e.data),
+          stream,
+          category,
+          current + 1 + i,
+          e.eventId,
+          e.type,
+          e.schemaVersion,
+          e.correlationId,
+          e.causationId,
+          e.occurredAt,
+          recordedAt,
+          JSON.stringify(e.data),
         );
         position = Number(info.lastInsertRowid);
       }
     } catch (error) {
       // Only event_id can clash here: (stream, revision) is free under the write lock.
       if (isUniqueViolation(error)) {
-        throw new DuplicateEventIdError(stream, events.find((e) => this.stmt.byEventId.get(e.eventId))?.eventId ?? first.eventId, { cause: error });
+        throw new DuplicateEventIdError(
+          stream,
+          events.find((e) => this.stmt.byEventId.get(e.eventId))?.eventId ?? first.eventId,
+          { cause: error },
+        );
       }
       throw error;
     }
     return { nextExpectedRevision: current + events.length, position: BigInt(position) };
   }
 
-  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+  async *readStream(
+    stream: string,
+    options: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     let next = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
@@ -208,7 +271,8 @@ export class SqliteEventStore implements EventStore, PageSource {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreUnavailableError(`the SQLite event store ${this.options.file} is closed`);
+    if (this.closed)
+      throw new EventStoreUnavailableError(`the SQLite event store ${this.options.file} is closed`);
   }
 }
 

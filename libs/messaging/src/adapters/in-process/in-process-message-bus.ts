@@ -9,7 +9,11 @@ import type {
   RequestOptions,
 } from '../../port/message-bus.port.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../port/message-bus.port.js';
-import { BusUnavailableError, NoResponderError, RequestTimeoutError } from '../../port/bus.errors.js';
+import {
+  BusUnavailableError,
+  NoResponderError,
+  RequestTimeoutError,
+} from '../../port/bus.errors.js';
 import { fromErrorReply, toErrorReply } from '../../port/reply-protocol.js';
 import { subjectMatcher } from '../../port/subject-match.js';
 import { jsonCopy } from '../../port/json-body.js';
@@ -67,11 +71,15 @@ export class InProcessMessageBus implements MessageBus {
     }
   }
 
-  async publish(subject: string, data: unknown, options: { readonly headers?: BusHeaders } = {}): Promise<void> {
+  async publish(
+    subject: string,
+    data: unknown,
+    options: { readonly headers?: BusHeaders } = {},
+  ): Promise<void> {
     this.assertOpen();
     const message: BusMessage = { subject, data: jsonCopy(data), headers: { ...options.headers } };
     for (const listener of this.pick(this.listeners, subject)) {
-      this.track(
+      void this.track(
         (async () => {
           await Promise.resolve();
           try {
@@ -89,7 +97,11 @@ export class InProcessMessageBus implements MessageBus {
     return this.register(this.responders, subject, handler, options);
   }
 
-  subscribe(subject: string, handler: NotificationHandler, options: HandlerOptions = {}): BusSubscription {
+  subscribe(
+    subject: string,
+    handler: NotificationHandler,
+    options: HandlerOptions = {},
+  ): BusSubscription {
     return this.register(this.listeners, subject, handler, options);
   }
 
@@ -104,11 +116,22 @@ export class InProcessMessageBus implements MessageBus {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private register<H>(set: Set<Registration<H>>, pattern: string, handler: H, options: HandlerOptions): BusSubscription {
+  private register<H>(
+    set: Set<Registration<H>>,
+    pattern: string,
+    handler: H,
+    options: HandlerOptions,
+  ): BusSubscription {
     this.assertOpen();
     // A queue group is named by subject and queue, as in NATS; a plain subscriber is its own group.
-    const group = options.queue === undefined ? `#${this.nextId++}` : `${pattern}\u0000${options.queue}`;
-    const registration: Registration<H> = { pattern, matches: subjectMatcher(pattern), handler, group };
+    const group =
+      options.queue === undefined ? `#${this.nextId++}` : `${pattern}\u0000${options.queue}`;
+    const registration: Registration<H> = {
+      pattern,
+      matches: subjectMatcher(pattern),
+      handler,
+      group,
+    };
     set.add(registration);
     return { unsubscribe: () => void set.delete(registration) };
   }

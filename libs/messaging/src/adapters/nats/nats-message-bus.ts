@@ -19,8 +19,18 @@ import type {
   RequestOptions,
 } from '../../port/message-bus.port.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../port/message-bus.port.js';
-import { BusUnavailableError, NoResponderError, RequestTimeoutError } from '../../port/bus.errors.js';
-import { fromErrorReply, STATUS_ERROR, STATUS_HEADER, STATUS_OK, toErrorReply } from '../../port/reply-protocol.js';
+import {
+  BusUnavailableError,
+  NoResponderError,
+  RequestTimeoutError,
+} from '../../port/bus.errors.js';
+import {
+  fromErrorReply,
+  STATUS_ERROR,
+  STATUS_HEADER,
+  STATUS_OK,
+  toErrorReply,
+} from '../../port/reply-protocol.js';
 import { decodeBody, encodeBody } from '../../port/json-body.js';
 
 export interface NatsMessageBusOptions {
@@ -68,7 +78,10 @@ export class NatsMessageBus implements MessageBus {
       });
       return new NatsMessageBus(nc, options);
     } catch (error) {
-      throw new BusUnavailableError(`cannot connect to NATS at ${servers.join(', ')}: ${(error as Error).message}; is nats-server running?`, { cause: error });
+      throw new BusUnavailableError(
+        `cannot connect to NATS at ${servers.join(', ')}: ${(error as Error).message}; is nats-server running?`,
+        { cause: error },
+      );
     }
   }
 
@@ -77,7 +90,10 @@ export class NatsMessageBus implements MessageBus {
     let reply: Msg;
     try {
       const hdrs = toNatsHeaders(options.headers);
-      reply = await this.nc.request(subject, encodeBody(data), { timeout: timeoutMs, ...(hdrs ? { headers: hdrs } : {}) });
+      reply = await this.nc.request(subject, encodeBody(data), {
+        timeout: timeoutMs,
+        ...(hdrs ? { headers: hdrs } : {}),
+      });
     } catch (error) {
       throw this.translate(error, subject, timeoutMs);
     }
@@ -86,7 +102,11 @@ export class NatsMessageBus implements MessageBus {
     return body;
   }
 
-  async publish(subject: string, data: unknown, options: { readonly headers?: BusHeaders } = {}): Promise<void> {
+  async publish(
+    subject: string,
+    data: unknown,
+    options: { readonly headers?: BusHeaders } = {},
+  ): Promise<void> {
     try {
       const hdrs = toNatsHeaders(options.headers);
       this.nc.publish(subject, encodeBody(data), hdrs ? { headers: hdrs } : undefined);
@@ -107,7 +127,11 @@ export class NatsMessageBus implements MessageBus {
     return { unsubscribe: () => sub.unsubscribe() };
   }
 
-  subscribe(subject: string, handler: NotificationHandler, options: HandlerOptions = {}): BusSubscription {
+  subscribe(
+    subject: string,
+    handler: NotificationHandler,
+    options: HandlerOptions = {},
+  ): BusSubscription {
     const sub = this.nc.subscribe(subject, {
       ...(options.queue === undefined ? {} : { queue: options.queue }),
       callback: (error, msg) => {
@@ -115,7 +139,11 @@ export class NatsMessageBus implements MessageBus {
         this.track(
           (async () => {
             try {
-              await handler({ subject: msg.subject, data: decodeBody(msg.data), headers: fromNatsHeaders(msg.headers) });
+              await handler({
+                subject: msg.subject,
+                data: decodeBody(msg.data),
+                headers: fromNatsHeaders(msg.headers),
+              });
             } catch (failure) {
               this.options.onHandlerError?.(failure, msg.subject);
             }
@@ -151,7 +179,11 @@ export class NatsMessageBus implements MessageBus {
     let body: Uint8Array;
     let status: string;
     try {
-      const result: unknown = await handler({ subject: msg.subject, data: decodeBody(msg.data), headers: fromNatsHeaders(msg.headers) });
+      const result: unknown = await handler({
+        subject: msg.subject,
+        data: decodeBody(msg.data),
+        headers: fromNatsHeaders(msg.headers),
+      });
       body = encodeBody(result);
       status = STATUS_OK;
     } catch (error) {
@@ -164,12 +196,18 @@ export class NatsMessageBus implements MessageBus {
   }
 
   private translate(error: unknown, subject: string, timeoutMs: number): Error {
-    if (error instanceof RequestError && error.isNoResponders()) return new NoResponderError(subject, { cause: error });
-    if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
+    if (error instanceof RequestError && error.isNoResponders())
+      return new NoResponderError(subject, { cause: error });
+    if (
+      error instanceof TimeoutError ||
+      (error instanceof RequestError && error.cause instanceof TimeoutError)
+    ) {
       return new RequestTimeoutError(subject, timeoutMs, { cause: error });
     }
     if (error instanceof ClosedConnectionError || error instanceof DrainingConnectionError) {
-      return new BusUnavailableError(`the NATS connection is closed (${subject})`, { cause: error });
+      return new BusUnavailableError(`the NATS connection is closed (${subject})`, {
+        cause: error,
+      });
     }
     return error instanceof Error ? error : new Error(String(error));
   }

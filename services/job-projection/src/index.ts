@@ -1,0 +1,2 @@
+export { JobProjectionDefinition } from './app/job-projection.definition.js';
+export { JobProjectionConfig } from './app/config.js';

@@ -1,0 +1,2 @@
+export { PipelineOrchestratorDefinition } from './app/pipeline-orchestrator.definition.js';
+export { PipelineOrchestratorConfig } from './app/config.js';

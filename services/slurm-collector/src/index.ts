@@ -1,0 +1,2 @@
+export { SlurmCollectorDefinition } from './app/slurm-collector.definition.js';
+export { SlurmCollectorConfig } from './app/config.js';

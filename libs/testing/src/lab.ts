@@ -92,8 +92,33 @@ async function probe(component: LabComponent): Promise<Availability<string | Lab
       : { available: false, reason: `nothing listens at ${url}` };
   }
   if (!lab) return { available: false, reason: `no lab file at ${labFile()}` };
-  const [host, port] = component === 'ssh' ? [lab.ssh.host, lab.ssh.port] : ['127.0.0.1', 6817];
-  return (await tcpOpen(host, port))
+  if (component === 'ssh') {
+    return (await tcpOpen(lab.ssh.host, lab.ssh.port))
+      ? { available: true, value: lab }
+      : { available: false, reason: `nothing listens at ${lab.ssh.host}:${lab.ssh.port}` };
+  }
+  // Connecting to slurmctld just to probe it makes it log errors: read the listening sockets instead.
+  return listening(SLURMCTLD_PORT)
     ? { available: true, value: lab }
-    : { available: false, reason: `nothing listens at ${host}:${port}` };
+    : { available: false, reason: `slurmctld does not listen on port ${SLURMCTLD_PORT}` };
+}
+
+const SLURMCTLD_PORT = 6817;
+const TCP_LISTEN = '0A';
+
+function listening(port: number): boolean {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) => {
+    try {
+      return readFileSync(table, 'utf8')
+        .split('\n')
+        .slice(1)
+        .some((line) => {
+          const fields = line.trim().split(/\s+/);
+          return fields[1]?.endsWith(`:${hexPort}`) === true && fields[3] === TCP_LISTEN;
+        });
+    } catch {
+      return false;
+    }
+  });
 }

@@ -19,3 +19,4 @@ export {
   type ServiceHealthReport,
   type ReadinessCheckResult,
 } from './health/get-service-health.query.js';
+export { JobRecord, JobResources, NodeRecord, JobState, FINAL_JOB_STATES } from './slurm/job-record.js';

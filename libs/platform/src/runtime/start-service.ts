@@ -89,7 +89,6 @@ export async function startService<C extends PlatformConfig>(
       logger: options.logger,
       abortOnError: false,
     });
-    http.enableShutdownHooks();
     http.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await http.startAllMicroservices();
     await http.listen(options.config.port, options.config.host);

@@ -22,7 +22,11 @@ await store.close();
 
 function runWriter(file: string, count: number, writer: string): Promise<number | null> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER, file, String(count), writer], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', WRITER, file, String(count), writer],
+      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     child.once('error', reject);
     child.once('exit', resolvePromise);
   });
@@ -31,14 +35,18 @@ function runWriter(file: string, count: number, writer: string): Promise<number 
 describe('sqlite event store across processes', () => {
   it('delivers to a live subscription what another process appends to the same file, each once, in order', async () => {
     if (!existsSync(join(root, 'libs/event-store/dist/index.js'))) {
-      throw new Error('libs/event-store is not built: run `npm run build` (npm test does it first)');
+      throw new Error(
+        'libs/event-store is not built: run `npm run build` (npm test does it first)',
+      );
     }
     const dir = mkdtempSync(join(tmpdir(), 'ct-xproc-'));
     const file = join(dir, 'events.db');
     const store = SqliteEventStore.open({ file, idlePollMs: 10 });
     const seen: RecordedEvent[] = [];
     let caughtUp = false;
-    const subscription = store.subscribeToAll((e) => void seen.push(e), { onCaughtUp: () => (caughtUp = true) });
+    const subscription = store.subscribeToAll((e) => void seen.push(e), {
+      onCaughtUp: () => (caughtUp = true),
+    });
     await until('catch-up', () => caughtUp);
     // Two writer processes at once: positions interleave, the subscriber must still see every one.
     const codes = await Promise.all([runWriter(file, 150, 'a'), runWriter(file, 150, 'b')]);

@@ -20,3 +20,25 @@ export {
   type ReadinessCheckResult,
 } from './health/get-service-health.query.js';
 export { JobRecord, JobResources, NodeRecord, JobState, FINAL_JOB_STATES } from './slurm/job-record.js';
+export {
+  JobSubmitted,
+  JobStateChanged,
+  JobPendingReasonChanged,
+  JobStarted,
+  JobRequeued,
+  JobResourcesChanged,
+  JobEnded,
+  JobLeftController,
+  NodeAdded,
+  NodeStateChanged,
+  NodeResourcesChanged,
+  NodeAllocationChanged,
+  NodeRemoved,
+  ClusterReachable,
+  ClusterUnreachable,
+  JOB_EVENTS,
+  NODE_EVENTS,
+  CLUSTER_EVENTS,
+  type JobEventData,
+  type NodeEventData,
+} from './slurm/slurm.events.js';

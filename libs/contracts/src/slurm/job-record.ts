@@ -83,6 +83,8 @@ export class JobRecord {
   @IsOptional() @IsString() stdout!: string | null;
   @IsOptional() @IsString() stderr!: string | null;
   @IsOptional() @IsString() comment!: string | null;
+  /** How many times Slurm requeued it (squeue's restart_cnt, scontrol's Restarts); null if unknown. */
+  @IsOptional() @IsInt() @Min(0) restartCount!: number | null;
 }
 
 export class NodeRecord {

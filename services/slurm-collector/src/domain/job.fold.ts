@@ -1,0 +1,93 @@
+import type { JobRecord } from '@clocktower/contracts';
+
+/** The JobRecord fields that JobResourcesChanged may carry (dotted for nested resources). */
+export const GENERIC_JOB_FIELDS = [
+  'arrayJobId',
+  'arrayTaskId',
+  'name',
+  'user',
+  'account',
+  'partition',
+  'qos',
+  'submitTime',
+  'eligibleTime',
+  'timeLimitMinutes',
+  'nodes',
+  'requested.cpus',
+  'requested.memoryMB',
+  'requested.gpus',
+  'requested.nodes',
+  'allocated.cpus',
+  'allocated.memoryMB',
+  'allocated.gpus',
+  'allocated.nodes',
+  'workDir',
+  'stdout',
+  'stderr',
+  'comment',
+] as const;
+export type GenericJobField = (typeof GENERIC_JOB_FIELDS)[number];
+
+export function readField(record: JobRecord, field: GenericJobField): unknown {
+  const dot = field.indexOf('.');
+  if (dot === -1) return record[field as keyof JobRecord];
+  const group = record[field.slice(0, dot) as 'requested' | 'allocated'];
+  return group[field.slice(dot + 1) as keyof typeof group];
+}
+
+function writeField(record: JobRecord, field: string, value: unknown): JobRecord {
+  const dot = field.indexOf('.');
+  if (dot === -1) return { ...record, [field]: value };
+  const groupName = field.slice(0, dot) as 'requested' | 'allocated';
+  return { ...record, [groupName]: { ...record[groupName], [field.slice(dot + 1)]: value } };
+}
+
+/**
+ * Folds one job event into the job's record. Pure; the collector (to resume after a restart) and the
+ * projection (its read model) fold the same way, so what the collector decides is what users see.
+ */
+export function evolveJob(record: JobRecord | undefined, event: { type: string; data: Record<string, unknown> }): JobRecord | undefined {
+  const d = event.data;
+  if (event.type === 'JobSubmitted') return d['record'] as JobRecord;
+  if (!record) return undefined;
+  switch (event.type) {
+    case 'JobStateChanged':
+      return { ...record, state: d['to'] as string, stateReason: (d['reason'] as string | null) ?? null };
+    case 'JobPendingReasonChanged':
+      return { ...record, stateReason: (d['to'] as string | null) ?? null };
+    case 'JobStarted':
+      return {
+        ...record,
+        nodes: (d['nodes'] as string | null) ?? record.nodes,
+        allocated: d['allocated'] as JobRecord['allocated'],
+        startTime: (d['slurmTime'] as string | null) ?? record.startTime,
+      };
+    case 'JobRequeued':
+      return {
+        ...record,
+        restartCount: (d['restartCount'] as number | null) ?? record.restartCount,
+        startTime: null,
+        endTime: null,
+        exitCode: null,
+        signal: null,
+      };
+    case 'JobResourcesChanged': {
+      let next = record;
+      for (const [field, change] of Object.entries(d['changes'] as Record<string, { to: unknown }>)) {
+        next = writeField(next, field, change.to);
+      }
+      return next;
+    }
+    case 'JobEnded':
+      return {
+        ...record,
+        state: d['state'] as string,
+        exitCode: (d['exitCode'] as number | null) ?? null,
+        signal: (d['signal'] as number | null) ?? null,
+        stateReason: (d['reason'] as string | null) ?? record.stateReason,
+        endTime: (d['slurmTime'] as string | null) ?? record.endTime,
+      };
+    default:
+      return record;
+  }
+}

@@ -42,3 +42,4 @@ export {
   type JobEventData,
   type NodeEventData,
 } from './slurm/slurm.events.js';
+export { SubmitJob, CancelJob, type SubmitJobReply, type CancelJobReply } from './slurm/slurm.commands.js';

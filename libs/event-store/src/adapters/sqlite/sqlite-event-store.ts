@@ -118,18 +118,26 @@ export class SqliteEventStore implements EventStore, PageSource {
       insert: db.prepare(
         'INSERT INTO events (stream, category, revision, event_id, type, schema_version, correlation_id, causation_id, occurred_at, recorded_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      pageAll: db.prepare<[number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-      ),
-      pageCategory: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
-      ),
-      streamForwards: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      ),
-      streamBackwards: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ),
+      pageAll: db
+        .prepare<[number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+        )
+        .raw(true),
+      pageCategory: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
+        )
+        .raw(true),
+      streamForwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(true),
+      streamBackwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(true),
       head: db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
   }
@@ -176,7 +184,7 @@ export class SqliteEventStore implements EventStore, PageSource {
     const current = this.stmt.lastRevision.get(stream)?.revision ?? -1;
     checkExpectedRevision(stream, options.expectedRevision, current);
     const category = categoryOf(stream);
-    const recordedAt = this.clock().getTime();
+    const recordedAt = this.clock().toISOString();
     let position = 0;
     try {
       for (let i = 0; i < events.length; i++) {
@@ -227,7 +235,7 @@ export class SqliteEventStore implements EventStore, PageSource {
       for (const row of rows) yield toRecorded(row);
       if (rows.length < limit) return;
       left -= rows.length;
-      next = rows[rows.length - 1]!.revision + (backwards ? -1 : 1);
+      next = rows[rows.length - 1]![2] + (backwards ? -1 : 1);
     }
   }
 
@@ -278,16 +286,16 @@ export class SqliteEventStore implements EventStore, PageSource {
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
-    type: row.type,
-    schemaVersion: row.schema_version,
-    eventId: row.event_id,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    occurredAt: row.occurred_at,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    stream: row.stream,
-    revision: row.revision,
-    position: BigInt(row.position),
-    recordedAt: new Date(row.recorded_at).toISOString(),
+    type: row[4],
+    schemaVersion: row[5],
+    eventId: row[3],
+    correlationId: row[6],
+    causationId: row[7],
+    occurredAt: row[8],
+    data: JSON.parse(row[10]) as Record<string, unknown>,
+    stream: row[1],
+    revision: row[2],
+    position: BigInt(row[0]),
+    recordedAt: row[9],
   };
 }

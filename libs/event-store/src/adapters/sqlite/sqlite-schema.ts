@@ -1,7 +1,8 @@
 /**
  * One table; the rowid is the global position (writers are serialised by SQLite, so positions
  * commit in order and a reader never sees position N+1 before N). Metadata lives in columns, not
- * JSON, so reading an event parses one JSON document, not two.
+ * JSON, so reading an event parses one JSON document, not two; recorded_at is ISO text, so reading
+ * converts no dates.
  */
 export const SCHEMA_VERSION = 1;
 
@@ -17,7 +18,7 @@ CREATE TABLE IF NOT EXISTS events (
   correlation_id  TEXT    NOT NULL,
   causation_id    TEXT    NOT NULL,
   occurred_at     TEXT    NOT NULL,
-  recorded_at     INTEGER NOT NULL,
+  recorded_at     TEXT    NOT NULL,
   data            TEXT    NOT NULL,
   UNIQUE (stream, revision),
   UNIQUE (event_id)
@@ -28,16 +29,17 @@ CREATE INDEX IF NOT EXISTS events_by_category ON events (category, position);
 export const EVENT_COLUMNS =
   'position, stream, revision, event_id, type, schema_version, correlation_id, causation_id, occurred_at, recorded_at, data';
 
-export interface EventRow {
-  position: number;
-  stream: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  correlation_id: string;
-  causation_id: string;
-  occurred_at: string;
-  recorded_at: number;
-  data: string;
-}
+/** A row as better-sqlite3 returns it in raw mode: the columns of EVENT_COLUMNS, in order. */
+export type EventRow = [
+  position: number,
+  stream: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  correlationId: string,
+  causationId: string,
+  occurredAt: string,
+  recordedAt: string,
+  data: string,
+];

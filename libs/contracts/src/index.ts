@@ -19,7 +19,13 @@ export {
   type ServiceHealthReport,
   type ReadinessCheckResult,
 } from './health/get-service-health.query.js';
-export { JobRecord, JobResources, NodeRecord, JobState, FINAL_JOB_STATES } from './slurm/job-record.js';
+export {
+  JobRecord,
+  JobResources,
+  NodeRecord,
+  JobState,
+  FINAL_JOB_STATES,
+} from './slurm/job-record.js';
 export {
   JobSubmitted,
   JobStateChanged,
@@ -42,4 +48,12 @@ export {
   type JobEventData,
   type NodeEventData,
 } from './slurm/slurm.events.js';
-export { SubmitJob, CancelJob, type SubmitJobReply, type CancelJobReply } from './slurm/slurm.commands.js';
+export {
+  SubmitJob,
+  CancelJob,
+  JobSubmissionRequested,
+  JobSubmissionAccepted,
+  JobSubmissionRejected,
+  type SubmitJobReply,
+  type CancelJobReply,
+} from './slurm/slurm.commands.js';

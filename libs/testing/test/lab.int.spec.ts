@@ -12,12 +12,18 @@ const slurm = await labComponent('slurm');
 
 function sshArgs(lab: LabInfo, knownHosts: string, command: string[]): string[] {
   return [
-    '-i', lab.ssh.privateKeyPath,
-    '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-p', String(lab.ssh.port),
+    '-i',
+    lab.ssh.privateKeyPath,
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-p',
+    String(lab.ssh.port),
     `${lab.ssh.user}@${lab.ssh.host}`,
     ...command,
   ];
@@ -35,14 +41,21 @@ interface SinfoJson {
     const { stdout } = await run('ssh', sshArgs(lab, lab.ssh.knownHostsPath, ['sinfo', '--json']));
     const nodes = (JSON.parse(stdout) as SinfoJson).nodes;
     const byName = new Map(nodes.map((n) => [n.name, n]));
-    for (const name of lab.slurm.nodes) expect(byName.get(name)?.state).toMatch(/^(idle|mixed|allocated)$/);
+    for (const name of lab.slurm.nodes)
+      expect(byName.get(name)?.state).toMatch(/^(idle|mixed|allocated)$/);
     for (const name of lab.slurm.downNodes) expect(byName.get(name)?.state).toBe('down');
-    for (const name of lab.slurm.drainedNodes) expect(byName.get(name)?.state_flags).toContain('DRAIN');
+    for (const name of lab.slurm.drainedNodes)
+      expect(byName.get(name)?.state_flags).toContain('DRAIN');
   });
 
   it('keeps accounting: sacct answers', async () => {
-    const { stdout } = await run('ssh', sshArgs(lab, lab.ssh.knownHostsPath, ['sacct', '--json', '-a', '-X', '-S', 'now-1days']));
-    expect((JSON.parse(stdout) as { meta: { plugin: { type: string } } }).meta.plugin.type).toMatch(/^openapi\//);
+    const { stdout } = await run(
+      'ssh',
+      sshArgs(lab, lab.ssh.knownHostsPath, ['sacct', '--json', '-a', '-X', '-S', 'now-1days']),
+    );
+    expect((JSON.parse(stdout) as { meta: { plugin: { type: string } } }).meta.plugin.type).toMatch(
+      /^openapi\//,
+    );
   });
 
   it('refuses to connect when the host key does not match the pinned one', async () => {
@@ -52,7 +65,10 @@ interface SinfoJson {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]);
     const otherKey = readFileSync(join(dir, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(wrong, `[${lab.ssh.host}]:${lab.ssh.port} ${otherKey}\n`);
-    await expect(run('ssh', sshArgs(lab, wrong, ['true']))).rejects.toMatchObject({ code: 255, stderr: expect.stringMatching(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/) });
+    await expect(run('ssh', sshArgs(lab, wrong, ['true']))).rejects.toMatchObject({
+      code: 255,
+      stderr: expect.stringMatching(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/),
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,18 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { MessageKind } from '../messages/message-class.js';
 import { JobRecord, JobResources, NodeRecord } from './job-record.js';
 
@@ -163,8 +176,23 @@ export class ClusterUnreachable {
   @IsString() reason!: string;
 }
 
-export const JOB_EVENTS = [JobSubmitted, JobStateChanged, JobPendingReasonChanged, JobStarted, JobRequeued, JobResourcesChanged, JobEnded, JobLeftController] as const;
-export const NODE_EVENTS = [NodeAdded, NodeStateChanged, NodeResourcesChanged, NodeAllocationChanged, NodeRemoved] as const;
+export const JOB_EVENTS = [
+  JobSubmitted,
+  JobStateChanged,
+  JobPendingReasonChanged,
+  JobStarted,
+  JobRequeued,
+  JobResourcesChanged,
+  JobEnded,
+  JobLeftController,
+] as const;
+export const NODE_EVENTS = [
+  NodeAdded,
+  NodeStateChanged,
+  NodeResourcesChanged,
+  NodeAllocationChanged,
+  NodeRemoved,
+] as const;
 export const CLUSTER_EVENTS = [ClusterReachable, ClusterUnreachable] as const;
 
 export type JobEventData = InstanceType<(typeof JOB_EVENTS)[number]>;

@@ -8,6 +8,8 @@ export const StreamCategory = {
   Pipeline: 'pipeline',
   Service: 'service',
   User: 'user',
+  /** The life of one command that must not take effect twice (a job submission). */
+  Command: 'command',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

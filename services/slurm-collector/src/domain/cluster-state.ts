@@ -1,4 +1,12 @@
-import { ClusterReachable, ClusterUnreachable, FINAL_JOB_STATES, JobLeftController, streamName, type JobRecord, type NodeRecord } from '@clocktower/contracts';
+import {
+  ClusterReachable,
+  ClusterUnreachable,
+  FINAL_JOB_STATES,
+  JobLeftController,
+  streamName,
+  type JobRecord,
+  type NodeRecord,
+} from '@clocktower/contracts';
 import { draft, type StreamDecision } from './event-draft.js';
 import { decideJob, type KnownJob, type ObservedIn } from './job.diff.js';
 import { evolveJob } from './job.fold.js';
@@ -23,7 +31,11 @@ export class ClusterState {
   }
 
   /** Folds events read back from the store (or just appended) into the state. */
-  apply(stream: string, revision: number, event: { type: string; data: Record<string, unknown> }): void {
+  apply(
+    stream: string,
+    revision: number,
+    event: { type: string; data: Record<string, unknown> },
+  ): void {
     if (stream.startsWith('job-')) {
       const jobId = event.data['jobId'] as string;
       if (event.type === 'JobLeftController') {
@@ -50,7 +62,12 @@ export class ClusterState {
 
   /** Folds the events of a decision that the store accepted. */
   applyDecision(decision: StreamDecision): void {
-    decision.events.forEach((event, i) => this.apply(decision.stream, decision.revision + 1 + i, { type: event.cls.type, data: event.data as Record<string, unknown> }));
+    decision.events.forEach((event, i) =>
+      this.apply(decision.stream, decision.revision + 1 + i, {
+        type: event.cls.type,
+        data: event.data as Record<string, unknown>,
+      }),
+    );
   }
 }
 
@@ -61,7 +78,11 @@ export interface QueueDecision {
 }
 
 /** A squeue snapshot against what is known: one decision per job that changed. */
-export function decideQueue(state: ClusterState, records: readonly JobRecord[], observedIn: ObservedIn = 'squeue'): QueueDecision {
+export function decideQueue(
+  state: ClusterState,
+  records: readonly JobRecord[],
+  observedIn: ObservedIn = 'squeue',
+): QueueDecision {
   const decisions: StreamDecision[] = [];
   const seen = new Set<string>();
   for (const record of records) {
@@ -81,7 +102,11 @@ export function decideQueue(state: ClusterState, records: readonly JobRecord[], 
  * started and ended between polls, an exit code); a vanished job that accounting does not know
  * either left the controller with no record.
  */
-export function decideAccounting(state: ClusterState, records: readonly JobRecord[], vanished: readonly string[]): StreamDecision[] {
+export function decideAccounting(
+  state: ClusterState,
+  records: readonly JobRecord[],
+  vanished: readonly string[],
+): StreamDecision[] {
   const decisions: StreamDecision[] = [];
   const inAccounting = new Set<string>();
   for (const record of records) {
@@ -95,7 +120,14 @@ export function decideAccounting(state: ClusterState, records: readonly JobRecor
     decisions.push({
       stream: known.stream,
       revision: known.revision,
-      events: [draft(JobLeftController, { cluster: state.cluster, jobId, observedIn: 'sacct', lastState: known.record.state })],
+      events: [
+        draft(JobLeftController, {
+          cluster: state.cluster,
+          jobId,
+          observedIn: 'sacct',
+          lastState: known.record.state,
+        }),
+      ],
     });
   }
   return decisions;
@@ -117,18 +149,45 @@ export function decideNodes(state: ClusterState, records: readonly NodeRecord[])
 }
 
 /** Reachability is recorded only when it changes, not at every poll. */
-export function decideReachability(state: ClusterState, outcome: { reachable: true; source: string; simulated: boolean } | { reachable: false; source: string; reason: string }): StreamDecision | undefined {
+export function decideReachability(
+  state: ClusterState,
+  outcome:
+    | { reachable: true; source: string; simulated: boolean }
+    | { reachable: false; source: string; reason: string },
+): StreamDecision | undefined {
   if (state.reachable === outcome.reachable) return undefined;
   const events = outcome.reachable
-    ? [draft(ClusterReachable, { cluster: state.cluster, source: outcome.source, simulated: outcome.simulated })]
-    : [draft(ClusterUnreachable, { cluster: state.cluster, source: outcome.source, reason: outcome.reason })];
+    ? [
+        draft(ClusterReachable, {
+          cluster: state.cluster,
+          source: outcome.source,
+          simulated: outcome.simulated,
+        }),
+      ]
+    : [
+        draft(ClusterUnreachable, {
+          cluster: state.cluster,
+          source: outcome.source,
+          reason: outcome.reason,
+        }),
+      ];
   return { stream: state.clusterStream, revision: state.clusterRevision, events };
 }
 
 /** Ended jobs the queue stopped showing are no longer of interest once accounting has covered them. */
-export function forgetSettledJobs(state: ClusterState, queueJobIds: ReadonlySet<string>, settledBefore: string): void {
+export function forgetSettledJobs(
+  state: ClusterState,
+  queueJobIds: ReadonlySet<string>,
+  settledBefore: string,
+): void {
   for (const [jobId, known] of state.jobs) {
     const { state: jobState, endTime } = known.record;
-    if (!queueJobIds.has(jobId) && FINAL_JOB_STATES.has(jobState) && endTime !== null && endTime < settledBefore) state.jobs.delete(jobId);
+    if (
+      !queueJobIds.has(jobId) &&
+      FINAL_JOB_STATES.has(jobState) &&
+      endTime !== null &&
+      endTime < settledBefore
+    )
+      state.jobs.delete(jobId);
   }
 }

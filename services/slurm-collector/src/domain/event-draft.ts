@@ -16,6 +16,8 @@ export interface StreamDecision {
   /** The stream's revision when decided: -1 for a new stream. */
   readonly revision: number;
   readonly events: readonly EventDraft[];
+  /** The command this change answers (a cancel, a submit): its chain continues in these events. */
+  readonly cause?: { readonly eventId: string; readonly correlationId: string };
 }
 
 export function draft<T extends object>(cls: MessageClass<T>, data: T): EventDraft {

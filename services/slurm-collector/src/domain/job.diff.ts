@@ -43,7 +43,8 @@ export function isSameJob(known: JobRecord, next: JobRecord): boolean {
   if (next.submitTime === known.submitTime) return true;
   if ((next.restartCount ?? 0) > (known.restartCount ?? 0)) return true;
   if (next.user !== known.user || next.name !== known.name) return false;
-  if (isFinal(known.state) && next.restartCount !== null && known.restartCount !== null) return false;
+  if (isFinal(known.state) && next.restartCount !== null && known.restartCount !== null)
+    return false;
   return true;
 }
 
@@ -64,7 +65,10 @@ function asSubmitted(next: JobRecord): JobRecord {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (a !== null && b !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
+  return (
+    a === b ||
+    (a !== null && b !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b))
+  );
 }
 
 /**
@@ -73,7 +77,11 @@ function sameValue(a: unknown, b: unknown): boolean {
  * is "not shown by this output", never a change), which is what makes a second poll of the same
  * state — or a replay of the same output — add nothing.
  */
-export function decideJob(known: KnownJob | undefined, next: JobRecord, observedIn: ObservedIn): StreamDecision | undefined {
+export function decideJob(
+  known: KnownJob | undefined,
+  next: JobRecord,
+  observedIn: ObservedIn,
+): StreamDecision | undefined {
   const base = { cluster: next.cluster, jobId: next.jobId, observedIn };
   const events: EventDraft[] = [];
   let stream: string;
@@ -96,32 +104,70 @@ export function decideJob(known: KnownJob | undefined, next: JobRecord, observed
 
   const requeued =
     (next.restartCount ?? 0) > (current.restartCount ?? 0) ||
-    (current.state !== JobState.Pending && next.state === JobState.Pending && current.submitTime !== null && next.submitTime !== current.submitTime);
+    (current.state !== JobState.Pending &&
+      next.state === JobState.Pending &&
+      current.submitTime !== null &&
+      next.submitTime !== current.submitTime);
   if (requeued) {
-    emit(JobRequeued, { ...base, previousState: current.state, restartCount: next.restartCount, slurmTime: next.submitTime });
+    emit(JobRequeued, {
+      ...base,
+      previousState: current.state,
+      restartCount: next.restartCount,
+      slurmTime: next.submitTime,
+    });
   }
 
   if (next.state !== current.state) {
     // A job that started and maybe ended between two polls still went through RUNNING: Slurm's
     // start time proves it, and its history must say so.
-    const startedUnseen = current.state === JobState.Pending && next.startTime !== null && next.state !== JobState.Pending;
+    const startedUnseen =
+      current.state === JobState.Pending &&
+      next.startTime !== null &&
+      next.state !== JobState.Pending;
     if (startedUnseen && next.state !== JobState.Running) {
-      emit(JobStateChanged, { ...base, from: current.state, to: JobState.Running, reason: null, slurmTime: next.startTime });
+      emit(JobStateChanged, {
+        ...base,
+        from: current.state,
+        to: JobState.Running,
+        reason: null,
+        slurmTime: next.startTime,
+      });
     }
     emit(JobStateChanged, {
       ...base,
       from: current.state,
       to: next.state,
       reason: next.stateReason,
-      slurmTime: next.state === JobState.Running ? next.startTime : isFinal(next.state) ? next.endTime : null,
+      slurmTime:
+        next.state === JobState.Running
+          ? next.startTime
+          : isFinal(next.state)
+            ? next.endTime
+            : null,
     });
     if (startedUnseen) {
-      emit(JobStarted, { ...base, nodes: next.nodes, allocated: next.allocated, slurmTime: next.startTime });
+      emit(JobStarted, {
+        ...base,
+        nodes: next.nodes,
+        allocated: next.allocated,
+        slurmTime: next.startTime,
+      });
     }
     if (isFinal(next.state)) {
-      emit(JobEnded, { ...base, state: next.state, exitCode: next.exitCode, signal: next.signal, reason: next.stateReason, slurmTime: next.endTime });
+      emit(JobEnded, {
+        ...base,
+        state: next.state,
+        exitCode: next.exitCode,
+        signal: next.signal,
+        reason: next.stateReason,
+        slurmTime: next.endTime,
+      });
     }
-  } else if (next.state === JobState.Pending && next.stateReason !== null && next.stateReason !== current.stateReason) {
+  } else if (
+    next.state === JobState.Pending &&
+    next.stateReason !== null &&
+    next.stateReason !== current.stateReason
+  ) {
     emit(JobPendingReasonChanged, { ...base, from: current.stateReason, to: next.stateReason });
   } else if (
     isFinal(next.state) &&
@@ -145,7 +191,8 @@ export function decideJob(known: KnownJob | undefined, next: JobRecord, observed
   for (const field of GENERIC_JOB_FIELDS) {
     const to = readField(next, field);
     const from = readField(current, field);
-    if (to !== null && to !== undefined && !sameValue(from, to)) changes[field] = { from: from ?? null, to };
+    if (to !== null && to !== undefined && !sameValue(from, to))
+      changes[field] = { from: from ?? null, to };
   }
   if (next.stateReason !== null && next.stateReason !== current.stateReason) {
     changes['stateReason'] = { from: current.stateReason, to: next.stateReason };

@@ -46,13 +46,20 @@ function writeField(record: JobRecord, field: string, value: unknown): JobRecord
  * Folds one job event into the job's record. Pure; the collector (to resume after a restart) and the
  * projection (its read model) fold the same way, so what the collector decides is what users see.
  */
-export function evolveJob(record: JobRecord | undefined, event: { type: string; data: Record<string, unknown> }): JobRecord | undefined {
+export function evolveJob(
+  record: JobRecord | undefined,
+  event: { type: string; data: Record<string, unknown> },
+): JobRecord | undefined {
   const d = event.data;
   if (event.type === 'JobSubmitted') return d['record'] as JobRecord;
   if (!record) return undefined;
   switch (event.type) {
     case 'JobStateChanged':
-      return { ...record, state: d['to'] as string, stateReason: (d['reason'] as string | null) ?? null };
+      return {
+        ...record,
+        state: d['to'] as string,
+        stateReason: (d['reason'] as string | null) ?? null,
+      };
     case 'JobPendingReasonChanged':
       return { ...record, stateReason: (d['to'] as string | null) ?? null };
     case 'JobStarted':
@@ -73,7 +80,9 @@ export function evolveJob(record: JobRecord | undefined, event: { type: string; 
       };
     case 'JobResourcesChanged': {
       let next = record;
-      for (const [field, change] of Object.entries(d['changes'] as Record<string, { to: unknown }>)) {
+      for (const [field, change] of Object.entries(
+        d['changes'] as Record<string, { to: unknown }>,
+      )) {
         next = writeField(next, field, change.to);
       }
       return next;

@@ -19,14 +19,27 @@ export function nodeStreamName(cluster: string, node: string): string {
   return streamName('node', `${cluster}-${node}`);
 }
 
-const CONFIGURED_FIELDS = ['cpus', 'memoryMB', 'gpus', 'gpuType', 'partitions', 'features'] as const;
+const CONFIGURED_FIELDS = [
+  'cpus',
+  'memoryMB',
+  'gpus',
+  'gpuType',
+  'partitions',
+  'features',
+] as const;
 
 function same(a: unknown, b: unknown): boolean {
-  return a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]));
+  return (
+    a === b ||
+    (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]))
+  );
 }
 
 /** Folds one node event into the node's record (the collector and the projection share it). */
-export function evolveNode(record: NodeRecord | undefined, event: { type: string; data: Record<string, unknown> }): NodeRecord | undefined {
+export function evolveNode(
+  record: NodeRecord | undefined,
+  event: { type: string; data: Record<string, unknown> },
+): NodeRecord | undefined {
   const d = event.data;
   if (event.type === 'NodeAdded') return d['record'] as NodeRecord;
   if (!record) return undefined;
@@ -42,7 +55,8 @@ export function evolveNode(record: NodeRecord | undefined, event: { type: string
       };
     case 'NodeResourcesChanged': {
       const next: Record<string, unknown> = { ...record };
-      for (const [field, change] of Object.entries(d['changes'] as Record<string, { to: unknown }>)) next[field] = change.to;
+      for (const [field, change] of Object.entries(d['changes'] as Record<string, { to: unknown }>))
+        next[field] = change.to;
       return next as unknown as NodeRecord;
     }
     case 'NodeAllocationChanged':
@@ -58,10 +72,17 @@ export function evolveNode(record: NodeRecord | undefined, event: { type: string
 }
 
 /** The events that take a known node to what a new observation shows; nothing when unchanged. */
-export function decideNode(known: KnownNode | undefined, next: NodeRecord): StreamDecision | undefined {
+export function decideNode(
+  known: KnownNode | undefined,
+  next: NodeRecord,
+): StreamDecision | undefined {
   const base = { cluster: next.cluster, node: next.name };
   if (!known) {
-    return { stream: nodeStreamName(next.cluster, next.name), revision: -1, events: [draft(NodeAdded, { ...base, record: next })] };
+    return {
+      stream: nodeStreamName(next.cluster, next.name),
+      revision: -1,
+      events: [draft(NodeAdded, { ...base, record: next })],
+    };
   }
   const current = known.record;
   const events: EventDraft[] = [];
@@ -87,9 +108,11 @@ export function decideNode(known: KnownNode | undefined, next: NodeRecord): Stre
   }
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of CONFIGURED_FIELDS) {
-    if (!same(current[field], next[field])) changes[field] = { from: current[field], to: next[field] };
+    if (!same(current[field], next[field]))
+      changes[field] = { from: current[field], to: next[field] };
   }
-  if (Object.keys(changes).length > 0) events.push(draft(NodeResourcesChanged, { ...base, changes }));
+  if (Object.keys(changes).length > 0)
+    events.push(draft(NodeResourcesChanged, { ...base, changes }));
   if (
     current.cpusAllocated !== next.cpusAllocated ||
     current.memoryAllocatedMB !== next.memoryAllocatedMB ||
@@ -104,11 +127,17 @@ export function decideNode(known: KnownNode | undefined, next: NodeRecord): Stre
       }),
     );
   }
-  return events.length === 0 ? undefined : { stream: known.stream, revision: known.revision, events };
+  return events.length === 0
+    ? undefined
+    : { stream: known.stream, revision: known.revision, events };
 }
 
 /** A node that no longer appears in sinfo. */
 export function decideNodeRemoved(known: KnownNode): StreamDecision {
   const { cluster, name, state } = known.record;
-  return { stream: known.stream, revision: known.revision, events: [draft(NodeRemoved, { cluster, node: name, lastState: state })] };
+  return {
+    stream: known.stream,
+    revision: known.revision,
+    events: [draft(NodeRemoved, { cluster, node: name, lastState: state })],
+  };
 }

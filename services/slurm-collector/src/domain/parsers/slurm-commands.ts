@@ -7,9 +7,14 @@ import type { OutputFormat } from '../raw-output.js';
  * to execFile, the ssh runner quotes each element.
  */
 
-/** squeue -o fields, in order (see squeue(1) "-o <output_format>"). */
+/**
+ * squeue -o fields, in order (see squeue(1) "-o <output_format>"). `%i` prints an array task as
+ * `9_1` and a pending array as `10_[1-10]`; `%A` is the job's own numeric id (a task's is not its
+ * array's). The comment is last: free text that may hold the separator.
+ */
 export const SQUEUE_TEXT_FIELDS = [
   ['%i', 'jobId'],
+  ['%A', 'jobIdRaw'],
   ['%F', 'arrayJobId'],
   ['%K', 'arrayTaskId'],
   ['%j', 'name'],
@@ -62,10 +67,14 @@ export const SACCT_TEXT_FIELDS = [
   'Comment',
 ] as const;
 
-/** sinfo -N -o fields, in order (see sinfo(1) "-O" long format names). */
+/**
+ * sinfo -N -O fields, in order (see sinfo(1) "-O" long format names). `StateComplete` rather than
+ * `StateLong`: `drained*` hides the base state that `unknown+drain+not_responding` shows, the same
+ * words scontrol and the JSON use. `field:|` means no width (no truncation) and `|` after each.
+ */
 export const SINFO_TEXT_FIELDS = [
   'NodeList',
-  'StateLong',
+  'StateComplete',
   'Reason',
   'UserLong',
   'Timestamp',
@@ -78,21 +87,46 @@ export const SINFO_TEXT_FIELDS = [
   'Features',
 ] as const;
 
+/**
+ * Without `--array`: with it, squeue prints every task of a pending array as its own line with the
+ * array's job id (`10_1` … `10_10` all `%A` 10), where `squeue --json` prints one meta-record
+ * (`array_task_string: "1-10"`). Both formats then give the same records.
+ */
 export function squeueArgv(format: OutputFormat): string[] {
   return format === 'json'
     ? ['squeue', '--json']
-    : ['squeue', '--all', '--noheader', '--array', '--states=all', `--format=${SQUEUE_TEXT_FIELDS.map(([code]) => code).join('|')}`];
+    : [
+        'squeue',
+        '--all',
+        '--noheader',
+        '--states=all',
+        `--format=${SQUEUE_TEXT_FIELDS.map(([code]) => code).join('|')}`,
+      ];
 }
 
+/**
+ * `--Node` matters for JSON from 23.02 on (22.05 ignores it): without it a `sinfo` entry is a group
+ * of nodes whose CPU and memory counts are sums; with it, one node per partition.
+ */
 export function sinfoArgv(format: OutputFormat): string[] {
   return format === 'json'
-    ? ['sinfo', '--json']
-    : ['sinfo', '--Node', '--noheader', `--Format=${SINFO_TEXT_FIELDS.map((f) => `${f}:|`).join(',')}`];
+    ? ['sinfo', '--Node', '--json']
+    : [
+        'sinfo',
+        '--Node',
+        '--noheader',
+        `--Format=${SINFO_TEXT_FIELDS.map((f) => `${f}:|`).join(',')}`,
+      ];
 }
 
 /** Accounting records of every user's jobs that were active between `since` and `until`. */
 export function sacctArgv(format: OutputFormat, since: Date, until: Date): string[] {
-  const window = ['--allusers', '--allocations', `--starttime=${slurmTime(since)}`, `--endtime=${slurmTime(until)}`];
+  const window = [
+    '--allusers',
+    '--allocations',
+    `--starttime=${slurmTime(since)}`,
+    `--endtime=${slurmTime(until)}`,
+  ];
   return format === 'json'
     ? ['sacct', '--json', ...window]
     : ['sacct', '--parsable2', '--noheader', `--format=${SACCT_TEXT_FIELDS.join(',')}`, ...window];

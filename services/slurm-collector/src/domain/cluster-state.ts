@@ -8,7 +8,7 @@ import {
   type NodeRecord,
 } from '@clocktower/contracts';
 import { draft, type StreamDecision } from './event-draft.js';
-import { decideJob, type KnownJob, type ObservedIn } from './job.diff.js';
+import { decideJob, withJobKey, type KnownJob, type ObservedIn } from './job.diff.js';
 import { evolveJob } from './job.fold.js';
 import { decideNode, decideNodeRemoved, evolveNode, type KnownNode } from './node.diff.js';
 
@@ -38,14 +38,18 @@ export class ClusterState {
   ): void {
     if (stream.startsWith('job-')) {
       const jobId = event.data['jobId'] as string;
-      if (event.type === 'JobLeftController') {
-        this.jobs.delete(jobId);
-        return;
-      }
       const known = this.jobs.get(jobId);
       const base = known && known.stream === stream ? known.record : undefined;
       const record = evolveJob(base, event);
-      if (record) this.jobs.set(jobId, { stream, revision, record });
+      // A job recorded as gone stays known, so that if the controller shows it again its
+      // history goes on in the same stream.
+      if (record)
+        this.jobs.set(jobId, {
+          stream,
+          revision,
+          record,
+          left: event.type === 'JobLeftController',
+        });
     } else if (stream.startsWith('node-')) {
       const name = event.data['node'] as string;
       if (event.type === 'NodeRemoved') {
@@ -85,14 +89,16 @@ export function decideQueue(
 ): QueueDecision {
   const decisions: StreamDecision[] = [];
   const seen = new Set<string>();
-  for (const record of records) {
+  for (const shown of records) {
+    const record = withJobKey(shown);
     seen.add(record.jobId);
     const decision = decideJob(state.jobs.get(record.jobId), record, observedIn);
     if (decision) decisions.push(decision);
   }
   const vanished: string[] = [];
   for (const [jobId, known] of state.jobs) {
-    if (!seen.has(jobId) && !FINAL_JOB_STATES.has(known.record.state)) vanished.push(jobId);
+    if (!seen.has(jobId) && !known.left && !FINAL_JOB_STATES.has(known.record.state))
+      vanished.push(jobId);
   }
   return { decisions, vanished };
 }
@@ -109,7 +115,8 @@ export function decideAccounting(
 ): StreamDecision[] {
   const decisions: StreamDecision[] = [];
   const inAccounting = new Set<string>();
-  for (const record of records) {
+  for (const shown of records) {
+    const record = withJobKey(shown);
     inAccounting.add(record.jobId);
     const decision = decideJob(state.jobs.get(record.jobId), record, 'sacct');
     if (decision) decisions.push(decision);

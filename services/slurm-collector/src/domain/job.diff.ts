@@ -21,6 +21,8 @@ export interface KnownJob {
   readonly stream: string;
   readonly revision: number;
   readonly record: JobRecord;
+  /** Recorded as gone from the controller with no accounting record; it may still come back. */
+  readonly left?: boolean;
 }
 
 /**
@@ -35,6 +37,23 @@ export function jobStreamName(cluster: string, jobId: string, submitTime: string
 const isFinal = (state: string): boolean => FINAL_JOB_STATES.has(state);
 
 /**
+ * The id a job keeps for its whole life. A pending array's meta-record is printed as `50_[1-6]`,
+ * then `50_[3-6]` as tasks start; Slurm's own id for it is the array's (50), which the last task
+ * to start finally runs under. Keying by that keeps one stream for it.
+ */
+export function jobKey(record: Pick<JobRecord, 'jobId' | 'arrayJobId'>): string {
+  return record.arrayJobId !== null && record.jobId.includes('[')
+    ? record.arrayJobId
+    : record.jobId;
+}
+
+/** The record with its lifelong id: `normalize` before deciding, so every layer agrees. */
+export function withJobKey(record: JobRecord): JobRecord {
+  const key = jobKey(record);
+  return key === record.jobId ? record : { ...record, jobId: key };
+}
+
+/**
  * Whether `next` is the job we know or a new job under a reused id. A requeue (restart count up) is
  * the same job; so is anything with the same submit time. Otherwise a different user or name, or a
  * restart count that did not rise on a job that had ended, means Slurm handed the id out again.
@@ -42,7 +61,9 @@ const isFinal = (state: string): boolean => FINAL_JOB_STATES.has(state);
 export function isSameJob(known: JobRecord, next: JobRecord): boolean {
   if (next.submitTime === known.submitTime) return true;
   if ((next.restartCount ?? 0) > (known.restartCount ?? 0)) return true;
-  if (next.user !== known.user || next.name !== known.name) return false;
+  // sacct's JSON leaves the user empty on clusters without associations: empty means unknown.
+  const otherUser = next.user !== '' && known.user !== '' && next.user !== known.user;
+  if (otherUser || next.name !== known.name) return false;
   if (isFinal(known.state) && next.restartCount !== null && known.restartCount !== null)
     return false;
   return true;
@@ -189,9 +210,12 @@ export function decideJob(
 
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of GENERIC_JOB_FIELDS) {
+    // sacct keeps a pending array's task list as submitted; only the queue shows it shrink.
+    if (field === 'arrayTaskId' && observedIn === 'sacct') continue;
     const to = readField(next, field);
     const from = readField(current, field);
-    if (to !== null && to !== undefined && !sameValue(from, to))
+    // Null or empty: this output does not show the field (sacct's JSON has no user without associations).
+    if (to !== null && to !== undefined && to !== '' && !sameValue(from, to))
       changes[field] = { from: from ?? null, to };
   }
   if (next.stateReason !== null && next.stateReason !== current.stateReason) {

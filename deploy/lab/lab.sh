@@ -4,6 +4,7 @@
 # all on loopback.  See deploy/lab/README.md.
 #
 #   lab.sh up       start (or repair) the lab; no-op when it is already fully up
+#                   (except that it renews the slurmrestd token when it is a day old)
 #   lab.sh down     stop the daemons this lab started; keeps config and data
 #   lab.sh status   print each component; exit 0 only if all of them are up
 #
@@ -32,27 +33,40 @@ NODES=(node01 node02)
 DOWN_NODE=node03
 DRAINED_NODE=node04
 SSH_USER=ctlab
+REST_USER=slurmrestd            # slurmrestd refuses to run as root or SlurmUser
+REST_DIR=$LAB_DIR/slurmrestd
+JWT_KEY=$LAB_DIR/etc/jwt_hs256.key
+REST_TOKEN=$REST_DIR/$SSH_USER.token
+REST_TOKEN_LIFESPAN=$((7 * 86400))   # seconds; up renews it once it is a day old
+REST_OPENAPI=v0.0.38
 NATS_PORT=14222
 NATS_HTTP_PORT=18222
 DB_PORT=13306
 SLURMCTLD_PORT=6817
 SLURMDBD_PORT=6819
 SSH_PORT=2222
+REST_PORT=6830
 
 # name -> process name (as in /proc/PID/comm) and TCP port it listens on
-COMPONENTS=(nats munged mariadb slurmdbd slurmctld slurmd-node01 slurmd-node02 sshd)
+COMPONENTS=(nats munged mariadb slurmdbd slurmctld slurmd-node01 slurmd-node02 slurmrestd sshd)
 declare -A COMM=([nats]=nats-server [munged]=munged [mariadb]=mariadbd [slurmdbd]=slurmdbd
-  [slurmctld]=slurmctld [slurmd-node01]=slurmd [slurmd-node02]=slurmd [sshd]=sshd)
+  [slurmctld]=slurmctld [slurmd-node01]=slurmd [slurmd-node02]=slurmd [slurmrestd]=slurmrestd
+  [sshd]=sshd)
 # Slurm's own PID files: stale ones make the Debian slurmctld prerm script (apt-get remove) fail.
 declare -A SLURM_PIDFILE=([slurmdbd]=/run/slurmdbd.pid [slurmctld]=/run/slurmctld.pid
   [slurmd-node01]=/run/slurmd-node01.pid [slurmd-node02]=/run/slurmd-node02.pid)
 declare -A PORT=([nats]=$NATS_PORT [mariadb]=$DB_PORT [slurmdbd]=$SLURMDBD_PORT
-  [slurmctld]=$SLURMCTLD_PORT [slurmd-node01]=6818 [slurmd-node02]=6820 [sshd]=$SSH_PORT)
+  [slurmctld]=$SLURMCTLD_PORT [slurmd-node01]=6818 [slurmd-node02]=6820 [slurmrestd]=$REST_PORT
+  [sshd]=$SSH_PORT)
 
-PACKAGES=(munge slurmctld slurmd slurm-client slurmdbd mariadb-server openssh-server nats-server)
+PACKAGES=(munge slurmctld slurmd slurm-client slurmdbd mariadb-server openssh-server nats-server
+  slurmrestd slurm-wlm-jwt-plugin)
 REQUIRED_BINARIES=(/usr/sbin/munged /usr/bin/munge /usr/sbin/slurmctld /usr/sbin/slurmd
   /usr/sbin/slurmdbd /usr/bin/sinfo /usr/bin/sacctmgr /usr/sbin/mariadbd /usr/bin/mariadb
-  /usr/bin/mariadb-install-db /usr/sbin/sshd /usr/bin/ssh-keygen /usr/sbin/nats-server)
+  /usr/bin/mariadb-install-db /usr/sbin/sshd /usr/bin/ssh-keygen /usr/sbin/nats-server
+  /usr/sbin/slurmrestd /usr/bin/curl)
+# Plugins are not binaries: auth/jwt comes in its own package (slurm-wlm-jwt-plugin).
+REQUIRED_PLUGINS=(auth_jwt.so rest_auth_jwt.so "openapi_${REST_OPENAPI//./_}.so" "openapi_db${REST_OPENAPI//./_}.so")
 
 declare -A CHANGED=()   # components whose config changed during this run
 STARTED=()              # components started during this run
@@ -212,6 +226,7 @@ ensure() {
 ensure_packages() {
   local missing=() b
   for b in "${REQUIRED_BINARIES[@]}"; do [[ -x $b ]] || missing+=("${b##*/}"); done
+  for b in "${REQUIRED_PLUGINS[@]}"; do compgen -G "/usr/lib/*/slurm-wlm/$b" >/dev/null || missing+=("$b"); done
   (( ${#missing[@]} )) || return 0
   say "installing ${PACKAGES[*]} (missing: ${missing[*]}) ..."
   local start; start=$(now_us)
@@ -228,6 +243,8 @@ ensure_users() {
   getent passwd slurm >/dev/null ||
     useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin slurm
   getent passwd "$SSH_USER" >/dev/null || useradd --create-home --shell /bin/bash "$SSH_USER"
+  getent passwd "$REST_USER" >/dev/null ||
+    useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$REST_USER"
   # useradd leaves the account locked ("!" in shadow) and sshd refuses even key logins then.
   if [[ $(getent shadow "$SSH_USER" | cut -d: -f2) == '!'* ]]; then usermod -p '*' "$SSH_USER"; fi
 }
@@ -242,6 +259,7 @@ prepare_dirs() {
   install -d -o slurm -g slurm -m 700 "$SLURM_DIR/state"
   install -d -m 755 "$SLURM_DIR/spool" "${NODES[@]/#/$SLURM_DIR/spool/}"
   install -d -m 755 "$NATS_STORE"
+  install -d -m 700 "$REST_DIR"
 }
 
 # A lab whose daemons are all stopped starts clean: no Slurm jobs or node states, no
@@ -262,6 +280,17 @@ ensure_munge_key() {
   # munged refuses a key that others can read.
   chown munge:munge "$key"
   chmod 400 "$key"
+}
+
+# slurmctld and slurmdbd sign and check slurmrestd's JWTs (HS256) with this key; only they
+# (user slurm) and root may read it.
+ensure_jwt_key() {
+  if [[ ! -s $JWT_KEY ]]; then
+    (umask 077; dd if=/dev/urandom of="$JWT_KEY" bs=32 count=1 status=none)
+    CHANGED[slurmctld]=1; CHANGED[slurmdbd]=1
+  fi
+  chown slurm:slurm "$JWT_KEY"
+  chmod 600 "$JWT_KEY"
 }
 
 # ---------------------------------------------------------------- configuration
@@ -315,7 +344,7 @@ write_slurm_conf() {
     cp -p "$conf" "$conf.pre-lab"
     say "kept the previous $conf as $conf.pre-lab"
   fi
-  write_file "$conf" 644 root:root slurmctld slurmdbd slurmd-node01 slurmd-node02 <<EOF
+  write_file "$conf" 644 root:root slurmctld slurmdbd slurmd-node01 slurmd-node02 slurmrestd <<EOF
 $marker for the lab in $LAB_DIR.
 # Do not edit: rerun lab.sh up.  No *LogFile settings: every daemon runs in the foreground
 # and lab.sh sends its output to $LOG_DIR.
@@ -326,6 +355,9 @@ SlurmUser=slurm
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
+# JWT as a second authentication type, for slurmrestd (rest_auth/jwt).
+AuthAltTypes=auth/jwt
+AuthAltParameters=jwt_key=$JWT_KEY
 StateSaveLocation=$SLURM_DIR/state
 SlurmdSpoolDir=$SLURM_DIR/spool/%n
 SlurmctldPidFile=/run/slurmctld.pid
@@ -376,6 +408,8 @@ write_slurmdbd_conf() {
   write_file "$SLURM_CONF_DIR/slurmdbd.conf" 600 slurm:slurm slurmdbd <<EOF
 # Generated by Clocktower deploy/lab/lab.sh for the lab in $LAB_DIR.
 AuthType=auth/munge
+AuthAltTypes=auth/jwt
+AuthAltParameters=jwt_key=$JWT_KEY
 DbdHost=localhost
 DbdPort=$SLURMDBD_PORT
 SlurmUser=slurm
@@ -475,6 +509,41 @@ start_slurmdbd() { spawn slurmdbd /usr/sbin/slurmdbd -D; }
 start_slurmctld() { spawn slurmctld /usr/sbin/slurmctld -D; }
 start_slurmd_node01() { spawn slurmd-node01 /usr/sbin/slurmd -D -N node01; }
 start_slurmd_node02() { spawn slurmd-node02 /usr/sbin/slurmd -D -N node02; }
+
+# SLURM_JWT=daemon: slurmrestd forwards each client's token instead of using munge.
+# env and setpriv exec in place, so the PID in the pid file stays slurmrestd's. Its working
+# directory is / because a job submitted without current_working_directory runs there.
+start_slurmrestd() {
+  spawn slurmrestd env -C / SLURM_JWT=daemon setpriv --reuid="$REST_USER" --regid="$REST_USER" --init-groups \
+    /usr/sbin/slurmrestd -a rest_auth/jwt -s "openapi/$REST_OPENAPI,openapi/db$REST_OPENAPI" "127.0.0.1:$REST_PORT"
+}
+
+# A token for $SSH_USER, renewed when missing, a day old, or older than the signing key.
+ensure_rest_token() {
+  if [[ -s $REST_TOKEN && $REST_TOKEN -nt $JWT_KEY && -z $(find "$REST_TOKEN" -mmin +1440) ]]; then
+    return 0
+  fi
+  local out tmp
+  out=$(scontrol token username="$SSH_USER" lifespan="$REST_TOKEN_LIFESPAN" 2>&1) ||
+    fail slurmctld "scontrol token failed: $out"
+  [[ $out == SLURM_JWT=* ]] || fail slurmctld "unexpected scontrol token output"
+  tmp=$(mktemp "$REST_TOKEN.XXXXXX")
+  printf '%s\n' "${out#SLURM_JWT=}" >"$tmp"
+  chmod 600 "$tmp"
+  mv -f "$tmp" "$REST_TOKEN"
+  say "renewed the slurmrestd token for $SSH_USER (valid $((REST_TOKEN_LIFESPAN / 86400)) days)"
+}
+
+rest_get() {
+  curl -sf --max-time 5 -H "X-SLURM-USER-NAME: $SSH_USER" -H "X-SLURM-USER-TOKEN: $(<"$REST_TOKEN")" \
+    "http://127.0.0.1:$REST_PORT$1"
+}
+# Both halves answer with the token: slurmctld (ping) and slurmdbd (accounting; 22.05 takes
+# Slurm's time syntax here, not a Unix time, and answers "Nothing found" as 200 with an error).
+slurmrestd_ready() {
+  rest_get "/slurm/$REST_OPENAPI/ping" | grep -q '"UP"' &&
+    rest_get "/slurmdb/$REST_OPENAPI/jobs?start_time=now-1minutes" | grep -q "dbv${REST_OPENAPI#v}"
+}
 
 start_sshd() {
   /usr/sbin/sshd -t -f "$SSH_DIR/sshd_config" >>"$LOG_DIR/sshd.log" 2>&1 || fail sshd "invalid sshd_config"
@@ -576,6 +645,12 @@ write_lab_json() {
     "hostKeySha256": "$fingerprint"
   },
   "mariadb": { "host": "127.0.0.1", "port": $DB_PORT },
+  "slurmrestd": {
+    "url": "http://127.0.0.1:$REST_PORT",
+    "openapiVersion": "$REST_OPENAPI",
+    "user": "$SSH_USER",
+    "tokenPath": $(json_str "$REST_TOKEN")
+  },
   "startedAt": "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
 }
 EOF
@@ -590,6 +665,7 @@ lab $how in $(secs_since "$T0")s${STARTED[*]:+ (started: ${STARTED[*]})}
   nats     nats://127.0.0.1:$NATS_PORT (JetStream; monitoring http://127.0.0.1:$NATS_HTTP_PORT)
   slurm    cluster $CLUSTER, partition $PARTITION: ${NODES[*]}; $DOWN_NODE down, $DRAINED_NODE drained (partition spare); config $SLURM_CONF_DIR
   mariadb  127.0.0.1:$DB_PORT (accounting for slurmdbd)
+  rest     http://127.0.0.1:$REST_PORT (slurmrestd, OpenAPI $REST_OPENAPI, JWT for $SSH_USER in $REST_TOKEN)
   ssh      $SSH_USER@127.0.0.1:$SSH_PORT, key $SSH_DIR/${SSH_USER}_ed25519
   details  $LAB_JSON
   logs     $LOG_DIR/
@@ -611,6 +687,7 @@ cmd_up() {
   ensure_users
   prepare_dirs
   ensure_munge_key
+  ensure_jwt_key
   ensure_ssh_keys
   write_nats_conf
   write_mariadb_conf
@@ -619,6 +696,7 @@ cmd_up() {
   write_sshd_config
 
   if [[ -s $LAB_JSON ]] && (( ${#CHANGED[@]} == 0 )) && all_up && nodes_ready 2>/dev/null; then
+    ensure_rest_token
     say "lab already up (since $(sed -n 's/.*"startedAt": "\(.*\)".*/\1/p' "$LAB_JSON"))"
     print_summary "already up, checked"
     return 0
@@ -653,6 +731,10 @@ cmd_up() {
   wait_until "${NODES[*]} idle" slurmctld,slurmd-node01,slurmd-node02 nodes_ready
   set_spare_node_states
   wait_until "sacct" slurmdbd sacct_answers
+
+  ensure_rest_token
+  ensure slurmrestd start_slurmrestd
+  wait_until "slurmrestd on 127.0.0.1:$REST_PORT" slurmrestd,slurmctld,slurmdbd slurmrestd_ready
 
   wait_until "nats on 127.0.0.1:$NATS_PORT" nats port_listening "$NATS_PORT"
   wait_until "sshd on 127.0.0.1:$SSH_PORT" sshd port_listening "$SSH_PORT"

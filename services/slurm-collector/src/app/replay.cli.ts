@@ -36,10 +36,18 @@ if (!/^[a-z0-9][a-z0-9_.]*$/.test(cluster))
   fail(`cluster name ${JSON.stringify(cluster)} must be lowercase letters, digits, "_" and "."`);
 if (dirs.length === 0) fail('give at least one directory');
 
+// `npm run replay … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) =>
+  process.exit(error.code === 'EPIPE' ? 0 : 1),
+);
+
 const replay = new Replay(cluster);
 const source = new ReplaySource({ dirs });
 await replay.run(source.polls(), (event) => {
-  if (!state) process.stdout.write(`${JSON.stringify(event)}\n`);
+  if (!state) {
+    const { type, stream, revision, ...rest } = event;
+    process.stdout.write(`${JSON.stringify({ type, stream, revision, ...rest })}\n`);
+  }
 });
 if (state) process.stdout.write(`${JSON.stringify(replay.snapshot())}\n`);
 for (const failure of replay.failures) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@clocktower/config';
 import { createLogger } from '@clocktower/platform';
+import { until } from '@clocktower/testing';
 import { EmbeddedConfig } from '../src/embedded.config.js';
 import { startEmbedded, type EmbeddedClocktower } from '../src/embedded.js';
 
@@ -40,6 +41,13 @@ describe('embedded Clocktower: five services in one process on the SQLite store'
   });
 
   it('reports all five services ready through the gateway, each with its store and bus checks', async () => {
+    // The collector is ready once its first poll of the simulated cluster is in.
+    await until(
+      'the simulated cluster polled',
+      async () => (await fetch(`${clocktower.url}/api/v1/system/health`)).status === 200,
+      20_000,
+      100,
+    );
     const response = await fetch(`${clocktower.url}/api/v1/system/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
@@ -61,7 +69,18 @@ describe('embedded Clocktower: five services in one process on the SQLite store'
     const collector = body.services.find((s) => s.service === 'slurm-collector')!;
     expect(collector.checks).toEqual([
       { name: 'message-bus', ok: true, detail: 'in-process' },
-      { name: 'event-store', ok: true, detail: 'sqlite, head position 0' },
+      {
+        name: 'event-store',
+        ok: true,
+        detail: expect.stringMatching(/^sqlite, head position \d+$/),
+      },
+      {
+        name: 'cluster simulated',
+        ok: true,
+        detail: expect.stringMatching(
+          /^simulated cluster "simulated" \(seed 1\); \d+ jobs, 42 nodes; last poll /,
+        ),
+      },
     ]);
   });
 

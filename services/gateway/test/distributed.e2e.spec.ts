@@ -73,7 +73,12 @@ const nats = await labComponent('nats');
     expect(byName['gateway']?.ready).toBe(true);
     expect(byName['slurm-collector']?.checks).toEqual([
       { name: 'message-bus', ok: true, detail: 'nats' },
-      { name: 'event-store', ok: true, detail: 'sqlite, head position 0' },
+      {
+        name: 'event-store',
+        ok: true,
+        detail: expect.stringMatching(/^sqlite, head position \d+$/),
+      },
+      { name: 'cluster simulated', ok: true, detail: expect.stringMatching(/^simulated cluster/) },
     ]);
     expect(byName['job-projection']?.ready).toBe(true);
     expect(byName['pipeline-orchestrator']).toMatchObject({

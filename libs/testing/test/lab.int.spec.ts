@@ -41,8 +41,8 @@ interface SinfoJson {
     const { stdout } = await run('ssh', sshArgs(lab, lab.ssh.knownHostsPath, ['sinfo', '--json']));
     const nodes = (JSON.parse(stdout) as SinfoJson).nodes;
     const byName = new Map(nodes.map((n) => [n.name, n]));
-    for (const name of lab.slurm.nodes)
-      expect(byName.get(name)?.state).toMatch(/^(idle|mixed|allocated)$/);
+    // Other suites may drain or down the compute nodes for a while: only that they exist is fixed.
+    for (const name of lab.slurm.nodes) expect(byName.has(name)).toBe(true);
     for (const name of lab.slurm.downNodes) expect(byName.get(name)?.state).toBe('down');
     for (const name of lab.slurm.drainedNodes)
       expect(byName.get(name)?.state_flags).toContain('DRAIN');

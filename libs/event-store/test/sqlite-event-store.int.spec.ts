@@ -63,3 +63,23 @@ describe('sqlite event store: the file itself', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('sqlite event store: files written by an older build', () => {
+  it('lifts a schema 1 file (recorded_at in epoch milliseconds) on open, keeping every event', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.db');
+    const store = SqliteEventStore.open({ file });
+    await store.append('job-1', [testEvent(1)], { expectedRevision: 'no_stream' });
+    await store.close();
+    const db = new Database(file);
+    db.exec('UPDATE events SET recorded_at = 1795276800123');
+    db.pragma('user_version = 1');
+    db.close();
+    const reopened = SqliteEventStore.open({ file });
+    const events = [];
+    for await (const event of reopened.readStream('job-1')) events.push(event);
+    expect(events.map((e) => e.recordedAt)).toEqual([new Date(1795276800123).toISOString()]);
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -7,14 +7,18 @@ import type {
   Subscription,
 } from './event-store.port.js';
 
-/** What a store must offer for the shared read-all and catch-up logic. */
-export interface PageSource {
-  /** Up to `limit` events with position > `after`, in position order, committed ones only. */
-  readPage(
-    after: bigint,
-    category: string | undefined,
-    limit: number,
-  ): RecordedEvent[] | Promise<RecordedEvent[]>;
+/**
+ * What a store must offer for the shared read-all and catch-up logic. A page holds rows as the
+ * store keeps them, and a row becomes a RecordedEvent only when it is handed out, so that each
+ * event dies young. A page of events built up front lives across a thousand awaits, outlives the
+ * young generation, and V8 then allocates every event straight into the old one ("pretenuring"):
+ * on the SQLite store's read-all of 1M events that cost a fifth of the rate and 65 MiB of RSS.
+ */
+export interface PageSource<Row = RecordedEvent> {
+  /** Up to `limit` rows with position > `after`, in position order, committed ones only. */
+  readPage(after: bigint, category: string | undefined, limit: number): Row[] | Promise<Row[]>;
+  positionOf(row: Row): bigint;
+  toEvent(row: Row): RecordedEvent;
   /** Resolves when an append may have happened, or after `timeoutMs` at the latest. */
   waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void>;
 }
@@ -28,12 +32,12 @@ export const DEFAULT_IDLE_POLL_MS = 100;
  * hand out an event of a page already in memory with one resolved promise, which matters when a
  * rebuild reads millions of events.
  */
-export function readAllPaged(
-  source: PageSource,
+export function readAllPaged<Row>(
+  source: PageSource<Row>,
   options: ReadAllOptions = {},
   pageSize = DEFAULT_PAGE_SIZE,
 ): AsyncIterableIterator<RecordedEvent> {
-  let page: RecordedEvent[] = [];
+  let page: Row[] = [];
   let index = 0;
   let after = options.fromPosition ?? 0n;
   let left = options.maxCount ?? Number.POSITIVE_INFINITY;
@@ -53,13 +57,15 @@ export function readAllPaged(
     if (page.length < limit) exhausted = true;
     if (page.length === 0) return done;
     left -= page.length;
-    after = page[page.length - 1]!.position;
-    return { done: false, value: page[index++]! };
+    after = source.positionOf(page[page.length - 1]!);
+    return { done: false, value: source.toEvent(page[index++]!) };
   };
 
   const iterator: AsyncIterableIterator<RecordedEvent> = {
     next() {
-      if (index < page.length) return Promise.resolve({ done: false, value: page[index++]! });
+      if (index < page.length) {
+        return Promise.resolve({ done: false, value: source.toEvent(page[index++]!) });
+      }
       if (exhausted || left <= 0) return Promise.resolve(done);
       return fill();
     },
@@ -76,8 +82,8 @@ export function readAllPaged(
  * holds across processes because a position becomes visible only once its transaction commits,
  * and writers commit in position order.
  */
-export function catchUpSubscription(
-  source: PageSource,
+export function catchUpSubscription<Row>(
+  source: PageSource<Row>,
   handler: EventHandler,
   options: SubscribeOptions = {},
   idlePollMs = DEFAULT_IDLE_POLL_MS,
@@ -89,8 +95,9 @@ export function catchUpSubscription(
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       const page = await source.readPage(after, options.category, DEFAULT_PAGE_SIZE);
-      for (const event of page) {
+      for (const row of page) {
         if (abort.signal.aborted) return;
+        const event = source.toEvent(row);
         await handler(event);
         after = event.position;
       }

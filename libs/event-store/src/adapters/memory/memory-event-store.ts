@@ -145,6 +145,14 @@ export class InMemoryEventStore implements EventStore, PageSource {
     return page;
   }
 
+  positionOf(event: RecordedEvent): bigint {
+    return event.position;
+  }
+
+  toEvent(event: RecordedEvent): RecordedEvent {
+    return event;
+  }
+
   waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void> {
     return this.signal.wait(timeoutMs, abort);
   }

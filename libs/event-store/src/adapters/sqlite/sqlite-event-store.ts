@@ -48,7 +48,7 @@ export interface SqliteEventStoreOptions {
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 /** The embedded default: one SQLite file in WAL mode, shareable by several processes on one host. */
-export class SqliteEventStore implements EventStore, PageSource {
+export class SqliteEventStore implements EventStore, PageSource<EventRow> {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
@@ -84,6 +84,7 @@ export class SqliteEventStore implements EventStore, PageSource {
         );
       }
       db.exec(CREATE_SCHEMA);
+      if (version > 0 && version < SCHEMA_VERSION) migrate(db, version);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.db = db;
       this.stmt = this.prepare();
@@ -253,13 +254,19 @@ export class SqliteEventStore implements EventStore, PageSource {
     return subscription;
   }
 
-  readPage(after: bigint, category: string | undefined, limit: number): RecordedEvent[] {
+  readPage(after: bigint, category: string | undefined, limit: number): EventRow[] {
     this.assertOpen();
-    const rows =
-      category === undefined
-        ? this.stmt.pageAll.all(Number(after), limit)
-        : this.stmt.pageCategory.all(category, Number(after), limit);
-    return rows.map(toRecorded);
+    return category === undefined
+      ? this.stmt.pageAll.all(Number(after), limit)
+      : this.stmt.pageCategory.all(category, Number(after), limit);
+  }
+
+  positionOf(row: EventRow): bigint {
+    return BigInt(row[0]);
+  }
+
+  toEvent(row: EventRow): RecordedEvent {
+    return toRecorded(row);
   }
 
   waitForAppend(timeoutMs: number, abort: AbortSignal): Promise<void> {
@@ -281,6 +288,18 @@ export class SqliteEventStore implements EventStore, PageSource {
   private assertOpen(): void {
     if (this.closed)
       throw new EventStoreUnavailableError(`the SQLite event store ${this.options.file} is closed`);
+  }
+}
+
+/**
+ * Lifts a file written by an older build. Stored events keep every fact; only how a column is
+ * encoded changes. v1 → v2: recorded_at from epoch milliseconds to ISO 8601 text.
+ */
+function migrate(db: Database.Database, from: number): void {
+  if (from < 2) {
+    db.exec(
+      "UPDATE events SET recorded_at = strftime('%Y-%m-%dT%H:%M:%fZ', CAST(recorded_at AS INTEGER) / 1000.0, 'unixepoch') WHERE recorded_at NOT LIKE '%T%'",
+    );
   }
 }
 

@@ -4,7 +4,8 @@
  * JSON, so reading an event parses one JSON document, not two; recorded_at is ISO text, so reading
  * converts no dates.
  */
-export const SCHEMA_VERSION = 1;
+/** 1: first release; 2: recorded_at as ISO text (migrated on open). */
+export const SCHEMA_VERSION = 2;
 
 export const CREATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (

@@ -4,7 +4,7 @@
 //
 //   node bench/run.js [--quick] [name-filter ...]
 import { spawn, spawnSync } from 'node:child_process';
-import { globSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,17 +62,31 @@ function machine() {
   };
 }
 
+/**
+ * Compiles every benchmark at once. Type errors in one benchmark must not keep the others from
+ * running: tsc still emits, the errors are printed, and only the benchmarks whose own files
+ * (x.bench.ts and the folder x/ beside it) have errors are marked as failed. Returns those files.
+ */
 function compile() {
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'bench/tsconfig.json')], {
-    stdio: 'inherit',
+    cwd: root,
+    encoding: 'utf8',
   });
-  if (result.status !== 0) {
-    console.error(
-      'bench: compiling the benchmarks failed (is `npm run build` done? the libs resolve to their dist/)',
-    );
-    process.exit(1);
-  }
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status === 0) return [];
+  process.stderr.write(output);
+  console.error(
+    'bench: type errors above (libs and services resolve to their dist/: is `npm run build` done?); running what tsc emitted',
+  );
+  return [...output.matchAll(/^(\S+?\.ts)\(\d+,\d+\): error/gm)].map((m) =>
+    relative(root, join(root, m[1])),
+  );
+}
+
+function hasTypeErrors(bench, filesWithErrors) {
+  const stem = bench.source.replace(/\.bench\.ts$/, '');
+  return filesWithErrors.some((file) => file === bench.source || file.startsWith(`${stem}/`));
 }
 
 /** Runs one benchmark, echoing its output as it comes and collecting its BENCH_RESULT lines. */
@@ -185,7 +199,7 @@ if (benches.length === 0) {
   );
   process.exit(1);
 }
-compile();
+const filesWithErrors = compile();
 
 const outcomes = [];
 for (const [i, bench] of benches.entries()) {
@@ -193,7 +207,12 @@ for (const [i, bench] of benches.entries()) {
     `\n=== [${i + 1}/${benches.length}] ${bench.name} (${bench.source})${args.quick ? ' --quick' : ''} ===`,
   );
   const startedAt = new Date().toISOString();
-  const outcome = await run(bench, args.quick);
+  const typeErrors = hasTypeErrors(bench, filesWithErrors);
+  const outcome = existsSync(bench.compiled)
+    ? await run(bench, args.quick)
+    : { ...bench, ok: false, status: 'FAILED (not compiled)', seconds: 0, results: [] };
+  if (typeErrors && outcome.ok)
+    Object.assign(outcome, { ok: false, status: 'FAILED (type errors)' });
   const file = writeResults(outcome, args.quick, host, startedAt);
   console.log(
     `--- ${bench.name}: ${outcome.status} in ${outcome.seconds.toFixed(1)} s; results in ${file}`,

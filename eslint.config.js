@@ -86,7 +86,7 @@ export default tseslint.config(
     },
   })),
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',

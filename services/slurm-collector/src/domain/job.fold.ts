@@ -28,11 +28,18 @@ export const GENERIC_JOB_FIELDS = [
 ] as const;
 export type GenericJobField = (typeof GENERIC_JOB_FIELDS)[number];
 
+/** Each field's path, split once: the diff reads 23 fields of two records per job per poll. */
+const FIELD_PATHS = new Map<string, readonly [string, string | undefined]>(
+  GENERIC_JOB_FIELDS.map((field) => {
+    const [head, tail] = field.split('.') as [string, string | undefined];
+    return [field, [head, tail]];
+  }),
+);
+
 export function readField(record: JobRecord, field: GenericJobField): unknown {
-  const dot = field.indexOf('.');
-  if (dot === -1) return record[field as keyof JobRecord];
-  const group = record[field.slice(0, dot) as 'requested' | 'allocated'];
-  return group[field.slice(dot + 1) as keyof typeof group];
+  const [head, tail] = FIELD_PATHS.get(field)!;
+  const value = (record as unknown as Record<string, unknown>)[head];
+  return tail === undefined ? value : (value as Record<string, unknown>)[tail];
 }
 
 function writeField(record: JobRecord, field: string, value: unknown): JobRecord {

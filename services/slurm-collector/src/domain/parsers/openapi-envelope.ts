@@ -72,8 +72,10 @@ export function readJsonDocument(output: RawOutput, arrayNames: readonly string[
   }
   const version = detectOpenApiVersion(json);
   const doc = json as Record<string, unknown>;
-  const errors = doc.errors;
-  if (Array.isArray(errors) && errors.length > 0) {
+  // 22.05's sacct --json reports a window with no job as error 9003 "Nothing found" beside an
+  // empty `jobs`: an empty answer, not a failed poll.
+  const errors = Array.isArray(doc.errors) ? doc.errors.filter((e) => !isNothingFound(e)) : [];
+  if (errors.length > 0) {
     throw new SlurmOutputError(
       output.kind,
       output.format,
@@ -88,6 +90,17 @@ export function readJsonDocument(output: RawOutput, arrayNames: readonly string[
     output.kind,
     output.format,
     `no top-level ${arrayNames.map((n) => `"${n}"`).join(' or ')} array (plugin ${version})`,
+  );
+}
+
+/** Slurm's ESLURM_REST_EMPTY_RESULT (slurm_errno.h). */
+const NOTHING_FOUND = 9003;
+
+function isNothingFound(error: unknown): boolean {
+  return (
+    error !== null &&
+    typeof error === 'object' &&
+    (error as Record<string, unknown>).error_number === NOTHING_FOUND
   );
 }
 

@@ -69,7 +69,8 @@ export function epochToIso(value: unknown): string | null {
   return iso;
 }
 
-const ISO_CACHE_MASK = 4095;
+// 65,536 slots cover the spread of timestamps in a 100,000-job queue (hours of submissions).
+const ISO_CACHE_MASK = 65_535;
 const isoCacheKeys = new Float64Array(ISO_CACHE_MASK + 1);
 const isoCacheValues: string[] = new Array<string>(ISO_CACHE_MASK + 1);
 

@@ -38,6 +38,7 @@ export async function writeDecisions(
   observedAt: string,
   correlationId: string,
   redecide: Redecide,
+  onWritten: (decision: StreamDecision) => void = () => undefined,
 ): Promise<WriteOutcome> {
   const written: StreamDecision[] = [];
   let events = 0;
@@ -50,6 +51,7 @@ export async function writeDecisions(
           expectedRevision: current.revision === -1 ? 'no_stream' : current.revision,
         });
         written.push(current);
+        onWritten(current);
         events += current.events.length;
         decision = undefined;
       } catch (error) {

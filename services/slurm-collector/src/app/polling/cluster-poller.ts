@@ -174,6 +174,7 @@ export class ClusterPoller {
     let queueIds: Set<string> | undefined;
     const observedJobs = new Map<string, JobRecord>();
     const observedNodes = new Map<string, NodeRecord>();
+    let sweptUntil: Date | undefined;
     try {
       // Fetch and parse everything first: a failure here leaves the store untouched.
       if (kind === 'queue') {
@@ -199,8 +200,7 @@ export class ClusterPoller {
         const records = parseJobs(output, cluster);
         for (const r of records) observedJobs.set(r.jobId, r);
         decisions = decideAccounting(this.state, records, this.vanished);
-        this.vanished = [];
-        this.lastSweepUntil = until;
+        sweptUntil = until;
       }
     } catch (error) {
       await this.recordFailure(kind, error);
@@ -227,9 +227,15 @@ export class ClusterPoller {
             observedJobs,
             observedNodes,
           ),
+        // Folded as each append succeeds: if a later one fails, the state still matches the store.
+        (decision) => this.state.applyDecision(decision),
       );
-      for (const decision of outcome.written) this.state.applyDecision(decision);
       this.counters.events += outcome.events;
+      if (sweptUntil) {
+        // Only a sweep whose results are all stored moves the window on: a failed one is swept again.
+        this.vanished = [];
+        this.lastSweepUntil = sweptUntil;
+      }
       if (queueIds && this.lastSweepUntil) {
         forgetSettledJobs(
           this.state,
@@ -248,7 +254,8 @@ export class ClusterPoller {
         ms: this.clock().getTime() - started.getTime(),
       });
     } catch (error) {
-      // The store failed: what was appended is folded already; the rest is decided again next poll.
+      // The store failed. What it confirmed is folded already; an append it may have taken without
+      // saying so is read back, so the next poll decides from what is really stored.
       this.counters.failed++;
       logger.error({
         msg: 'appending poll results failed',
@@ -256,6 +263,14 @@ export class ClusterPoller {
         poll: kind,
         error: (error as Error).message,
       });
+      await this.resync(decisions.map((d) => d.stream)).catch(() => undefined);
+    }
+  }
+
+  private async resync(streams: readonly string[]): Promise<void> {
+    for (const stream of streams) {
+      for await (const event of this.options.store.readStream(stream))
+        this.state.apply(stream, event.revision, event);
     }
   }
 

@@ -5,8 +5,7 @@
  * process, taking turns at a fine grain (see append-phase.ts and read-all-phase.ts); a short
  * warm-up in throw-away files comes first so that neither side pays for the JIT. See README.md.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@clocktower/event-store';
 import { jobEvents } from './fixtures/job-events.js';
@@ -24,10 +23,12 @@ import {
   type ReadVariant,
 } from './event-store-sqlite/read-all-phase.js';
 import {
+  benchTempDir,
   emitResult,
   formatRate,
   formatRatio,
   isQuickRun,
+  log,
   peakRssMiB,
   printTable,
   target,
@@ -49,21 +50,7 @@ const RATIO_TARGET = 0.5;
 /** A fixed clock, so that the store writes byte-for-byte the rows the baseline writes. */
 const RECORDED_AT = new Date('2025-06-02T00:00:00.000Z');
 
-const dir = mkdtempSync(join(tmpdir(), 'clocktower-bench-'));
-const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
+const { dir, cleanUp } = benchTempDir();
 
 function openTargets(name: string): AppendTargets {
   return {

@@ -6,6 +6,10 @@
  *      BenchResult on a single line). run.js keeps those lines out of the echoed output and writes
  *      them to bench/results/<name>.json, so runs can be compared by a script later.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
 export interface Figure {
@@ -68,4 +72,25 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
       .trimEnd();
   const out = [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** One line of progress on stdout. */
+export function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** A temporary directory for a benchmark's files, removed on exit, Ctrl-C or SIGTERM. */
+export function benchTempDir(): { readonly dir: string; readonly cleanUp: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'clocktower-bench-'));
+  const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.on(signal, () => {
+      cleanUp();
+      process.exit(code);
+    });
+  }
+  return { dir, cleanUp };
 }

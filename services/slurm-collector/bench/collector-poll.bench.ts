@@ -7,8 +7,7 @@
  * The SQLite store is the one the collector runs with; an in-memory store follows in the same run
  * to show how much of the append is SQLite's.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemoryEventStore, SqliteEventStore, type EventStore } from '@clocktower/event-store';
 import {
@@ -16,7 +15,14 @@ import {
   type RawOutput,
   type SnapshotFixture,
 } from '@clocktower/slurm-collector';
-import { emitResult, formatRatio, isQuickRun, target } from '../../../bench/report.js';
+import {
+  benchTempDir,
+  emitResult,
+  formatRatio,
+  isQuickRun,
+  log,
+  target,
+} from '../../../bench/report.js';
 import { measureHeapSizes } from './collector-poll/heap-sizes.js';
 import {
   KERNEL_HIGH_WATER_MARK,
@@ -48,21 +54,7 @@ const SEED = 20_250_602;
 const RATIO_TARGET = 3;
 const BUDGET_MS = 1_500;
 
-const dir = mkdtempSync(join(tmpdir(), 'clocktower-bench-'));
-const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
+const { dir, cleanUp } = benchTempDir();
 
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();

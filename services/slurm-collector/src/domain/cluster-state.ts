@@ -9,8 +9,9 @@ import {
 } from '@clocktower/contracts';
 import { draft, type StreamDecision } from './event-draft.js';
 import { decideJob, withJobKey, type KnownJob, type ObservedIn } from './job.diff.js';
-import { evolveJob } from './job.fold.js';
-import { decideNode, decideNodeRemoved, evolveNode, type KnownNode } from './node.diff.js';
+import { evolveJob } from '@clocktower/contracts';
+import { evolveNode } from '@clocktower/contracts';
+import { decideNode, decideNodeRemoved, type KnownNode } from './node.diff.js';
 
 /**
  * What the collector knows of one cluster: the folded state of every job still of interest and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobRecord } from '@clocktower/contracts';
 import { decideJob, jobStreamName, type KnownJob } from './job.diff.js';
-import { evolveJob } from './job.fold.js';
+import { evolveJob } from '@clocktower/contracts';
 import type { StreamDecision } from './event-draft.js';
 
 const SUBMIT = '2026-11-21T10:00:00.000Z';

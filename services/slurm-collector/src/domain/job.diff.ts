@@ -12,7 +12,7 @@ import {
   type JobRecord,
 } from '@clocktower/contracts';
 import { draft, type EventDraft, type StreamDecision } from './event-draft.js';
-import { evolveJob, GENERIC_JOB_FIELDS, readField } from './job.fold.js';
+import { evolveJob, GENERIC_JOB_FIELDS, readField } from '@clocktower/contracts';
 
 export type ObservedIn = 'squeue' | 'sacct' | 'scontrol';
 

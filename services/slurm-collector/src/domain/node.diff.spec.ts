@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NodeRecord } from '@clocktower/contracts';
-import {
-  decideNode,
-  decideNodeRemoved,
-  evolveNode,
-  nodeStreamName,
-  type KnownNode,
-} from './node.diff.js';
+import { evolveNode, type NodeRecord } from '@clocktower/contracts';
+import { decideNode, decideNodeRemoved, nodeStreamName, type KnownNode } from './node.diff.js';
 import type { StreamDecision } from './event-draft.js';
 
 function node(overrides: Partial<NodeRecord> = {}): NodeRecord {

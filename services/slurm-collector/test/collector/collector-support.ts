@@ -19,8 +19,7 @@ import type {
 } from '../../src/adapters/sources/slurm-source.port.js';
 import type { PollKind } from '../../src/app/polling/cluster-poller.js';
 import type { RawOutput } from '../../src/domain/raw-output.js';
-import { evolveJob } from '../../src/domain/job.fold.js';
-import { evolveNode } from '../../src/domain/node.diff.js';
+import { evolveJob, evolveNode } from '@clocktower/contracts';
 
 /**
  * Shared by the collector specs (lab history, restart, bad input): a logger that keeps what the

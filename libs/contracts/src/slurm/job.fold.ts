@@ -1,4 +1,4 @@
-import type { JobRecord } from '@clocktower/contracts';
+import type { JobRecord } from './job-record.js';
 
 /** The JobRecord fields that JobResourcesChanged may carry (dotted for nested resources). */
 export const GENERIC_JOB_FIELDS = [

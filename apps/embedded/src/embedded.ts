@@ -9,7 +9,7 @@ import {
   type ServiceDefinition,
   type PlatformConfig,
 } from '@clocktower/platform';
-import { GatewayDefinition } from '@clocktower/gateway';
+import { adminAccess, GatewayDefinition, type AdminAccess } from '@clocktower/gateway';
 import { SlurmCollectorDefinition } from '@clocktower/slurm-collector';
 import { JobProjectionDefinition } from '@clocktower/job-projection';
 import { PipelineOrchestratorDefinition } from '@clocktower/pipeline-orchestrator';
@@ -21,6 +21,8 @@ export interface EmbeddedClocktower {
   readonly services: readonly RunningService[];
   readonly bus: MessageBus;
   readonly store: EventStore;
+  /** Whether there is an admin and where their key file is: for the banner. */
+  readonly admin: AdminAccess;
   close(): Promise<void>;
 }
 
@@ -52,9 +54,17 @@ export async function startEmbedded(
     for (const definition of BACKEND) {
       services.push(await startService(definition, { config, bus, store, logger, http: false }));
     }
-    const gateway = await startService(GatewayDefinition, { config, bus, logger, http: true });
+    // The gateway keeps its users in the store, and creates the first admin on the first start.
+    const gateway = await startService(GatewayDefinition, {
+      config,
+      bus,
+      store,
+      logger,
+      http: true,
+    });
     services.push(gateway);
-    return { url: gateway.url!, services, bus, store, close };
+    const admin = await adminAccess(store, config.dataDir);
+    return { url: gateway.url!, services, bus, store, admin, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, parseConfig } from '@clocktower/config';
 import { createLogger, sqliteStoreFile, StoreKind } from '@clocktower/platform';
+import { accessLines } from './access-banner.js';
 import { EmbeddedConfig } from './embedded.config.js';
 import { startEmbedded } from './embedded.js';
 
@@ -27,6 +28,7 @@ try {
       `  health:        ${clocktower.url}/healthz   ${clocktower.url}/readyz`,
       `  all services:  ${clocktower.url}/api/v1/system/health`,
       `  event store:   ${where}`,
+      ...accessLines(clocktower.url, clocktower.admin),
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

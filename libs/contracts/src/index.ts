@@ -65,6 +65,13 @@ export {
 } from './slurm/job.fold.js';
 export { evolveNode } from './slurm/node.fold.js';
 export {
+  compressHostList,
+  expandHostList,
+  formatRanges,
+  HostListError,
+  MAX_HOSTLIST_NAMES,
+} from './slurm/hostlist.js';
+export {
   JOB_STATE_GROUPS,
   JOB_STATE_FILTER_VALUES,
   expandJobStates,

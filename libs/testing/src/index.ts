@@ -8,3 +8,10 @@ export {
 } from './lab.js';
 export { until } from './until.js';
 export { freePort, runNode, type ChildRun } from './process.js';
+export {
+  recordedHistory,
+  syntheticHistory,
+  type SyntheticEvent,
+  type SyntheticHistoryOptions,
+  type SyntheticRecordedEvent,
+} from './synthetic-history.js';

@@ -1,2 +1,9 @@
 export { GatewayDefinition } from './app/gateway.definition.js';
 export { GatewayConfig } from './app/config.js';
+export {
+  adminAccess,
+  adminKeyFile,
+  bootstrapAdmin,
+  type AdminAccess,
+  type AdminBootstrapOutcome,
+} from './auth/admin-bootstrap.js';

@@ -32,7 +32,14 @@ const nats = await labComponent('nats');
     dataDir = mkdtempSync(join(tmpdir(), 'ct-e2e-'));
     const gatewayPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    children.push(runNode(main('gateway'), { NATS_URL: natsUrl, PORT: String(gatewayPort) }));
+    // The gateway keeps its users in the store: the collector's SQLite file, shared on this host.
+    children.push(
+      runNode(main('gateway'), {
+        NATS_URL: natsUrl,
+        PORT: String(gatewayPort),
+        CLOCKTOWER_DATA: dataDir,
+      }),
+    );
     children.push(
       runNode(main('slurm-collector'), {
         NATS_URL: natsUrl,

@@ -20,7 +20,7 @@ export const USER_ROLES = Object.values(UserRole);
 
 const event = { kind: MessageKind.Event, schemaVersion: 1 } as const;
 
-/** `createdBy`/`revokedBy`: the acting user's id, or `cli` / `bootstrap`. */
+/** `createdBy`/`updatedBy`/`revokedBy`: the acting user's id, `cli:<unix user>` or `bootstrap`. */
 export class UserCreated {
   static readonly type = 'UserCreated';
   static readonly schemaVersion = event.schemaVersion;

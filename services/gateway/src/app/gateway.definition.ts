@@ -6,7 +6,8 @@ import { GatewayModule } from './gateway.module.js';
 export const GatewayDefinition: ServiceDefinition<GatewayConfig> = {
   name: ServiceName.Gateway,
   configClass: GatewayConfig,
-  // The gateway owns no data: everything it shows it asks the other services for.
-  needsStore: false,
+  // The gateway owns no job data (it asks the other services), but it keeps its users and their
+  // API keys as events in the store: `user-…` streams.
+  needsStore: true,
   module: (context) => GatewayModule.forContext(context),
 };

@@ -4,8 +4,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ClusterPolled } from '@clocktower/contracts';
+import { BusClient } from '@clocktower/messaging';
 import { SERVICE_CONTEXT, type ServiceContext } from '@clocktower/platform';
-import { ClusterPoller, DEFAULT_POLL_SCHEDULE } from './polling/cluster-poller.js';
+import {
+  ClusterPoller,
+  DEFAULT_POLL_SCHEDULE,
+  type PollOutcome,
+} from './polling/cluster-poller.js';
 import { loadClustersFile, simulatedClusterSpec, type ClusterSpec } from './clusters.config.js';
 import { createSource } from './source.factory.js';
 import type { SlurmCollectorConfig } from './config.js';
@@ -26,6 +32,22 @@ export class ClusterWatch implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(SERVICE_CONTEXT) private readonly context: ServiceContext<SlurmCollectorConfig>,
   ) {
     const { config, logger, readiness } = context;
+    const client = new BusClient(context.bus);
+    // Not stored (one event per poll would swamp the store): a lost one costs freshness, no data.
+    const publishPoll = ({ cluster, ok, polledAt }: PollOutcome): void => {
+      client
+        .notify(
+          ClusterPolled.category,
+          BusClient.envelope(ClusterPolled, { cluster, ok, polledAt }),
+        )
+        .catch((error: unknown) => {
+          logger.debug?.({
+            msg: 'could not publish ClusterPolled',
+            cluster,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        });
+    };
     this.specs = config.clustersFile
       ? loadClustersFile(config.clustersFile)
       : [simulatedClusterSpec(config.simulatorSeed, config.simulatorSpeed)];
@@ -35,6 +57,7 @@ export class ClusterWatch implements OnApplicationBootstrap, OnApplicationShutdo
         source: createSource(spec, logger),
         store: context.store!,
         logger,
+        onPolled: publishPoll,
         schedule: {
           ...DEFAULT_POLL_SCHEDULE,
           queueMs: spec.intervals.queueSeconds * 1000,

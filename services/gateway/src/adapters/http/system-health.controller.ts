@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { getServiceHealthOf, ServiceName, type ServiceHealthReport } from '@clocktower/contracts';
 import { BusClient } from '@clocktower/messaging';
+import { Public } from '../../auth/auth.decorators.js';
 
 interface StatusResponse {
   status(code: number): { json(body: unknown): void };
@@ -13,6 +14,8 @@ const SERVICE_HEALTH_TIMEOUT_MS = 2_000;
  * The whole system at a glance: every service asked over the bus, side by side. A service that
  * does not answer is reported as not ready with the reason, never waited on forever.
  */
+// Public: it holds no secrets, and load balancers and probes carry no API key.
+@Public()
 @Controller('api/v1/system')
 export class SystemHealthController {
   constructor(private readonly client: BusClient) {}

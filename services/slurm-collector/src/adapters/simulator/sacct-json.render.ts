@@ -1,4 +1,4 @@
-import { compressHostList } from './hostlist.js';
+import { compressHostList } from '@clocktower/contracts';
 import { isEnded, type SimAllocation, type SimJob, SimJobState } from './simulated-job.js';
 import {
   type ClusterView,

@@ -1,4 +1,4 @@
-import { formatRanges } from './hostlist.js';
+import { formatRanges } from '@clocktower/contracts';
 import { hash32 } from './prng.js';
 import type { SimJob, SimNode, SimUser } from './simulated-job.js';
 

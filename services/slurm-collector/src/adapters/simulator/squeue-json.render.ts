@@ -1,5 +1,5 @@
 import { formatDependencies } from './dependencies.js';
-import { compressHostList, formatRanges } from './hostlist.js';
+import { compressHostList, formatRanges } from '@clocktower/contracts';
 import {
   isEnded,
   type SimAllocation,

@@ -55,6 +55,19 @@ export interface ClusterPollerOptions {
   readonly logger: LoggerService;
   readonly schedule?: PollSchedule;
   readonly clock?: () => Date;
+  /**
+   * After every poll, good or failed (the watch publishes ClusterPolled, so the projection shows
+   * how fresh its view of the cluster is). `ok` only when what the poll saw is stored.
+   */
+  readonly onPolled?: (poll: PollOutcome) => void;
+}
+
+export interface PollOutcome {
+  readonly cluster: string;
+  readonly poll: PollKind;
+  readonly ok: boolean;
+  /** The poll's observation time when ok, else when it failed (ISO 8601). */
+  readonly polledAt: string;
 }
 
 /**
@@ -246,6 +259,7 @@ export class ClusterPoller {
       this.counters.ok++;
       this.counters.consecutiveFailures = 0;
       this.lastSuccessAt = observedAt;
+      this.reportPoll(kind, true, observedAt);
       logger.debug?.({
         msg: 'poll done',
         cluster,
@@ -264,6 +278,19 @@ export class ClusterPoller {
         error: (error as Error).message,
       });
       await this.resync(decisions.map((d) => d.stream)).catch(() => undefined);
+      this.reportPoll(kind, false, this.clock().toISOString());
+    }
+  }
+
+  private reportPoll(poll: PollKind, ok: boolean, polledAt: string): void {
+    try {
+      this.options.onPolled?.({ cluster: this.options.cluster, poll, ok, polledAt });
+    } catch (error) {
+      this.options.logger.warn({
+        msg: 'reporting a poll failed',
+        cluster: this.options.cluster,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -288,6 +315,7 @@ export class ClusterPoller {
       reason,
       consecutiveFailures: this.counters.consecutiveFailures,
     });
+    this.reportPoll(kind, false, at);
     const decision = decideReachability(this.state, {
       reachable: false,
       source: source.description,

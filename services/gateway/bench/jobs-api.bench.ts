@@ -1,0 +1,268 @@
+/*
+ * GET /api/v1/jobs with two filters and a page of 50, through HTTP and NATS, on a read model of
+ * 1,000,000 jobs, under concurrent load, beside GET /healthz of the same gateway in the same run
+ * (issue 4, "Performance"). /healthz is the floor: every request pays the HTTP server, Nest's
+ * routing and a JSON body; jobs / healthz says how much the query path (auth, validation, NATS,
+ * the projection's SQLite query, two JSON encodings of the page) costs on top.
+ * See bench/README.md (`gateway.jobs-api`).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JobsReadModelSummary } from '../../../bench/fixtures/jobs-read-model-summary.js';
+import {
+  benchTempDir,
+  emitResult,
+  isQuickRun,
+  log,
+  peakRssMiB,
+  target,
+  type Figure,
+} from '../../../bench/report.js';
+import { printApiReport, type EndpointRounds, type Measured } from './jobs-api/api-report.js';
+import type { LoadRun } from './jobs-api/load-stats.js';
+import { pacedLoad } from './jobs-api/paced-load.js';
+import { cpuMs, ownCpuMs, peakRssMiBOf } from './jobs-api/process-usage.js';
+import { saturatingLoad, type Target } from './jobs-api/saturating-load.js';
+import { runToEnd, startNode } from './jobs-api/service-processes.js';
+import { ROOT, startServiceStack, type ServiceStack } from './jobs-api/service-stack.js';
+
+const QUICK = isQuickRun();
+const JOBS = QUICK ? 50_000 : 1_000_000;
+const SEED = 20_250_602;
+const PAGE = 50;
+const CONNECTIONS = 16;
+const RUN_SECONDS = QUICK ? 3 : 10;
+const WARMUP_SECONDS = QUICK ? 1 : 3;
+const ROUNDS = 3;
+/** Targets from issue 4. */
+const RATE_FLOOR = 1_500;
+const P50_BUDGET_MS = 5;
+const P99_BUDGET_MS = 25;
+
+const { dir, cleanUp } = benchTempDir();
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** The read model, built in a child process (see bench/fixtures/jobs-read-model-summary.ts). */
+async function buildReadModel(modelFile: string): Promise<JobsReadModelSummary> {
+  const summaryFile = join(dir, 'read-model-summary.json');
+  const script = join(
+    ROOT,
+    'bench/dist/services/job-projection/bench/jobs-read-model/build-jobs-read-model.js',
+  );
+  const args = [
+    modelFile,
+    join(dir, 'events.db'),
+    String(JOBS),
+    String(SEED),
+    String(PAGE),
+    summaryFile,
+  ];
+  await runToEnd(startNode('read-model builder', script, args, {}, null));
+  return JSON.parse(readFileSync(summaryFile, 'utf8')) as JobsReadModelSummary;
+}
+
+interface PageReply {
+  readonly items?: readonly unknown[];
+  readonly total?: number;
+}
+
+/** Every jobs query must answer 200 with a full page and the total the builder counted. */
+async function checkQueries(stack: ServiceStack, summary: JobsReadModelSummary): Promise<void> {
+  for (const query of summary.queries) {
+    const response = await fetch(`${stack.gatewayUrl}/api/v1/jobs?${query.search}`, {
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as PageReply;
+    if (
+      response.status !== 200 ||
+      body.items?.length !== query.limit ||
+      body.total !== query.total
+    ) {
+      throw new Error(
+        `GET /api/v1/jobs?${query.search} answered ${response.status} with ${body.items?.length} items of ${body.total} (expected 200, ${query.limit} items of ${query.total}): ${text.slice(0, 500)}`,
+      );
+    }
+    log(
+      `  ${query.name}: ${query.description} → 200, ${query.limit} of ${count(query.total)} jobs, ${count(text.length)} bytes`,
+    );
+  }
+}
+
+/** A failed or short answer under load voids the run: its latencies would be of something else. */
+function assertClean(run: LoadRun, minBytes: number): void {
+  if (run.non2xx > 0 || run.errors > 0 || run.completed === 0 || run.minBytes < minBytes) {
+    throw new Error(
+      `${run.label}: ${run.non2xx} non-2xx answers, ${run.errors} errors, ${run.completed} answers, smallest 2xx body ${run.minBytes} bytes (a full answer has at least ${minBytes}): the run is void${run.errorSamples.length > 0 ? `; errors: ${run.errorSamples.join('; ')}` : ''}`,
+    );
+  }
+}
+
+async function measure(
+  stack: ServiceStack,
+  load: () => Promise<LoadRun>,
+  minBytes: number,
+): Promise<Measured> {
+  const pids = {
+    gateway: stack.gateway.child.pid,
+    projection: stack.projection.child.pid,
+    nats: stack.nats?.child.pid,
+  };
+  const before = { ...mapValues(pids, cpuMs), load: ownCpuMs() };
+  const run = await load();
+  const after = { ...mapValues(pids, cpuMs), load: ownCpuMs() };
+  assertClean(run, minBytes);
+  const cpuPerRequestMs = mapValues(after, (ms, name) => (ms - before[name]) / run.completed);
+  return { run, cpuPerRequestMs };
+}
+
+function mapValues<K extends string, V, W>(
+  record: Readonly<Record<K, V>>,
+  fn: (value: V, key: K) => W,
+): Record<K, W> {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, fn(value as V, key as K)]),
+  ) as Record<K, W>;
+}
+
+async function main(): Promise<void> {
+  log(
+    `${QUICK ? 'QUICK run: ' : ''}${count(JOBS)} jobs in the read model; ${CONNECTIONS} connections, ${RUN_SECONDS} s per run, ${ROUNDS} rounds; temp files in ${dir}`,
+  );
+  const modelFile = join(dir, 'projection-jobs.db');
+  log(
+    'building the read model (synthetic history folded straight into SqliteReadModel.applyBatch)…',
+  );
+  const summary = await buildReadModel(modelFile);
+  log(
+    `  ${count(summary.jobs)} jobs, ${count(summary.events)} events in ${summary.buildSeconds.toFixed(1)} s (${count(summary.eventsPerSecond)} events/s generated and folded; applyBatch alone ${count(summary.applyEventsPerSecond)} events/s); model ${count(statSync(modelFile).size / 2 ** 20)} MiB`,
+  );
+
+  log('starting job-projection and the gateway as separate processes…');
+  const stack = await startServiceStack(dir, modelFile);
+  try {
+    log(`  NATS: ${stack.natsSource}; gateway ${stack.gatewayUrl}`);
+    await checkQueries(stack, summary);
+    const auth = { authorization: `Bearer ${stack.apiKey}` };
+    const endpoints: (Target & { minBytes: number })[] = [
+      { label: 'healthz', url: `${stack.gatewayUrl}/healthz`, headers: {}, minBytes: 1 },
+      ...summary.queries.map((q) => ({
+        label: q.name,
+        url: `${stack.gatewayUrl}/api/v1/jobs?${q.search}`,
+        headers: auth,
+        // A page of 50 jobs is kilobytes; anything shorter is not a full page.
+        minBytes: 50 * PAGE,
+      })),
+    ];
+
+    log(`warming up: ${WARMUP_SECONDS} s of saturating load on each endpoint…`);
+    for (const endpoint of endpoints) {
+      await measure(
+        stack,
+        () => saturatingLoad(endpoint, CONNECTIONS, WARMUP_SECONDS),
+        endpoint.minBytes,
+      );
+    }
+
+    const rounds: EndpointRounds[] = endpoints.map((e) => ({
+      label: e.label,
+      saturated: [],
+      paced: [],
+    }));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate who goes first, so that a slow patch of the machine does not land on one side only.
+      const order = endpoints.map((_, i) => (i + round) % endpoints.length);
+      const parts: string[] = [];
+      for (const i of order) {
+        const endpoint = endpoints[i]!;
+        const measured = await measure(
+          stack,
+          () => saturatingLoad(endpoint, CONNECTIONS, RUN_SECONDS),
+          endpoint.minBytes,
+        );
+        rounds[i]!.saturated.push(measured);
+        parts.push(
+          `${endpoint.label} ${count(measured.run.requestsPerSecond)}/s p50 ${measured.run.p50Ms.toFixed(2)} ms`,
+        );
+      }
+      for (const i of order) {
+        const endpoint = endpoints[i]!;
+        const measured = await measure(
+          stack,
+          () => pacedLoad(endpoint, RATE_FLOOR, RUN_SECONDS, CONNECTIONS * 4),
+          endpoint.minBytes,
+        );
+        rounds[i]!.paced.push(measured);
+        const behind =
+          measured.run.unanswered > 0 ? `, ${count(measured.run.unanswered)} unanswered` : '';
+        parts.push(
+          `${endpoint.label} at ${count(RATE_FLOOR)}/s: p50 ${measured.run.p50Ms.toFixed(2)} p99 ${measured.run.p99Ms.toFixed(2)} ms${behind}`,
+        );
+      }
+      log(`  round ${round + 1}: ${parts.join('; ')}`);
+    }
+
+    const childPeaks = {
+      gateway: peakRssMiBOf(stack.gateway.child.pid),
+      projection: peakRssMiBOf(stack.projection.child.pid),
+    };
+    const report = printApiReport({
+      rounds,
+      rateFloor: RATE_FLOOR,
+      p50BudgetMs: P50_BUDGET_MS,
+      p99BudgetMs: P99_BUDGET_MS,
+    });
+    log(
+      `peak RSS: gateway ${count(childPeaks.gateway)} MiB, job-projection ${count(childPeaks.projection)} MiB, this process (load generator) ${count(peakRssMiB())} MiB`,
+    );
+    const figures: Figure[] = [
+      ...report.figures,
+      { name: 'readModel.buildSeconds', value: Number(summary.buildSeconds.toFixed(1)), unit: 's' },
+      { name: 'readModel.buildRate', value: Math.round(summary.eventsPerSecond), unit: 'events/s' },
+      {
+        name: 'readModel.applyBatchRate',
+        value: Math.round(summary.applyEventsPerSecond),
+        unit: 'events/s',
+      },
+      { name: 'readModel.events', value: summary.events, unit: 'events' },
+      { name: 'readModel.size', value: Math.round(summary.modelBytes / 2 ** 20), unit: 'MiB' },
+      { name: 'rss.gateway.peak', value: childPeaks.gateway, unit: 'MiB' },
+      { name: 'rss.projection.peak', value: childPeaks.projection, unit: 'MiB' },
+      ...summary.queries.map((q) => ({
+        name: `query.${q.name}.total`,
+        value: q.total,
+        unit: 'jobs',
+      })),
+    ];
+    emitResult({
+      benchmark: 'gateway.jobs-api',
+      quick: QUICK,
+      parameters: {
+        jobs: JOBS,
+        seed: SEED,
+        page: PAGE,
+        connections: CONNECTIONS,
+        runSeconds: RUN_SECONDS,
+        rounds: ROUNDS,
+        pacedRate: RATE_FLOOR,
+        nats: stack.nats ? 'private' : 'shared',
+        ...Object.fromEntries(summary.queries.map((q) => [`query.${q.name}`, q.search])),
+      },
+      figures,
+      targets: report.targets.map((t) => target(t.name, t.value, t.atLeast)),
+    });
+  } catch (error) {
+    for (const service of [stack.gateway, stack.projection]) {
+      log(`--- ${service.name}'s last lines (${service.logFile}):\n${service.tail(30)}`);
+    }
+    throw error;
+  } finally {
+    await stack.stop();
+  }
+}
+
+try {
+  await main();
+} finally {
+  cleanUp();
+}

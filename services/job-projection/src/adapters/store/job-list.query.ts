@@ -1,0 +1,202 @@
+import type Database from 'better-sqlite3';
+import {
+  type JobSortField,
+  type JobView,
+  type ListJobs,
+  type Page,
+  type SortOrder,
+} from '@clocktower/contracts';
+import { decodeCursor, encodeCursor, type PageCursor } from '../../domain/page-cursor.js';
+import { InvalidQueryError } from '../../domain/projection.errors.js';
+import { jobFilterSql, type SqlFilter, type SqlParam } from './job-filter.sql.js';
+import { decodeJobRecord } from './job-record.codec.js';
+import { pageLimit, pageOffset } from './paging.js';
+
+/**
+ * With no sort asked for: newest submitted first, as a queue or a history is read. A sort asked
+ * for without an order is ascending, the usual meaning of `?sort=field`.
+ */
+export const DEFAULT_JOB_SORT: JobSortField = 'submitTime';
+export const DEFAULT_JOB_ORDER: SortOrder = 'desc';
+export const DEFAULT_ORDER_OF_A_SORT: SortOrder = 'asc';
+
+/**
+ * A state filter matching more jobs than this is checked while walking the sort order's index
+ * rather than looked up through the state index: many matches mean a page is found early, while
+ * gathering them all to sort would read every one.
+ */
+const DENSE_STATE_MATCHES = 2_000;
+
+interface SortSpec {
+  /** May be null: rows without it come last in both directions. */
+  readonly primary: string;
+  readonly nullable: boolean;
+  readonly secondary: readonly string[];
+}
+
+const SORTS: Readonly<Record<JobSortField, SortSpec>> = {
+  submitTime: { primary: 'submit_time', nullable: true, secondary: [] },
+  eligibleTime: { primary: 'eligible_time', nullable: true, secondary: [] },
+  startTime: { primary: 'start_time', nullable: true, secondary: [] },
+  endTime: { primary: 'end_time', nullable: true, secondary: [] },
+  updatedAt: { primary: 'updated_at', nullable: false, secondary: [] },
+  // Numeric-aware: 9 before 10; the text breaks ties (123 before 123_4).
+  jobId: { primary: 'job_id_num', nullable: true, secondary: ['job_id'] },
+  user: { primary: 'user', nullable: false, secondary: [] },
+  state: { primary: 'state', nullable: false, secondary: [] },
+};
+
+type KeyRow = { id: number } & Record<string, SqlParam>;
+interface JobRow {
+  id: number;
+  stream: string;
+  updated_at: string;
+  position: number;
+  record: string;
+}
+
+/** One phase of the keyset walk: the rows that have the sort value, or those that have none. */
+interface Phase {
+  readonly nulls: boolean;
+  readonly after?: PageCursor;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/**
+ * listJobs: the filters as SQL, keyset paging over (sort value, id) with rows lacking the sort
+ * value after all others whichever the direction, and the total from job_counts where the filters
+ * allow. Ids are read first from the index, then only the page's rows are read and parsed.
+ */
+export class JobListQuery {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  run(query: ListJobs): Page<JobView> {
+    const limit = pageLimit(query.limit);
+    const sort = query.sort ?? DEFAULT_JOB_SORT;
+    const order =
+      query.order ?? (query.sort === undefined ? DEFAULT_JOB_ORDER : DEFAULT_ORDER_OF_A_SORT);
+    const spec = SORTS[sort];
+    if (!spec) throw new InvalidQueryError('sort', `unknown sort field ${String(sort)}`);
+    if (query.cursor !== undefined && query.page !== undefined)
+      throw new InvalidQueryError('page', 'page and cursor are exclusive');
+    const sortKey = `${sort}:${order}`;
+    const cursor =
+      query.cursor === undefined
+        ? undefined
+        : decodeCursor(query.cursor, 'jobs', sortKey, 1 + spec.secondary.length);
+
+    const probe = jobFilterSql(query);
+    if (probe.never) return { items: [], total: 0, nextCursor: null };
+    const total = this.total(probe);
+    const filter =
+      probe.states !== null && total > DENSE_STATE_MATCHES
+        ? jobFilterSql(query, { stateByScan: true })
+        : probe;
+
+    const want = limit + 1;
+    const rows: KeyRow[] = [];
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const fetch = (phase: Phase): void => {
+      rows.push(...this.keys(filter, spec, dir, phase));
+    };
+    if (cursor !== undefined) {
+      if (cursor.values[0] !== null) {
+        fetch({ nulls: false, after: cursor, limit: want, offset: 0 });
+        if (spec.nullable && rows.length < want)
+          fetch({ nulls: true, limit: want - rows.length, offset: 0 });
+      } else if (spec.nullable) fetch({ nulls: true, after: cursor, limit: want, offset: 0 });
+    } else {
+      const offset = pageOffset(query.page, limit);
+      fetch({ nulls: false, limit: want, offset });
+      if (spec.nullable && rows.length < want) {
+        const withValue =
+          rows.length > 0 ? offset + rows.length : this.countWithValue(filter, spec);
+        fetch({
+          nulls: true,
+          limit: want - rows.length,
+          offset: Math.max(0, offset - withValue),
+        });
+      }
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > limit && last !== undefined
+        ? encodeCursor({
+            kind: 'jobs',
+            sort: sortKey,
+            values: [last[spec.primary] ?? null, ...spec.secondary.map((c) => last[c] ?? null)],
+            id: last.id,
+          })
+        : null;
+    return { items: this.views(page.map((r) => r.id)), total, nextCursor };
+  }
+
+  private total(filter: SqlFilter): number {
+    const where = filter.terms.length > 0 ? `WHERE ${filter.terms.join(' AND ')}` : '';
+    const sql = filter.totalsOnly
+      ? `SELECT COALESCE(SUM(n), 0) AS n FROM job_totals ${where}`
+      : filter.countable
+        ? `SELECT COALESCE(SUM(n), 0) AS n FROM job_counts ${where}`
+        : `SELECT COUNT(*) AS n FROM jobs ${where}`;
+    return (this.prepare(sql).get(...filter.params) as { n: number }).n;
+  }
+
+  private countWithValue(filter: SqlFilter, spec: SortSpec): number {
+    const terms = [...filter.terms, `${spec.primary} IS NOT NULL`];
+    const sql = `SELECT COUNT(*) AS n FROM jobs WHERE ${terms.join(' AND ')}`;
+    return (this.prepare(sql).get(...filter.params) as { n: number }).n;
+  }
+
+  private keys(filter: SqlFilter, spec: SortSpec, dir: 'ASC' | 'DESC', phase: Phase): KeyRow[] {
+    const terms = [...filter.terms];
+    const params = [...filter.params];
+    const keyColumns = phase.nulls
+      ? [...spec.secondary, 'id']
+      : [spec.primary, ...spec.secondary, 'id'];
+    if (spec.nullable) terms.push(`${spec.primary} IS ${phase.nulls ? '' : 'NOT '}NULL`);
+    if (phase.after) {
+      const values = phase.nulls ? phase.after.values.slice(1) : phase.after.values;
+      const op = dir === 'ASC' ? '>' : '<';
+      terms.push(`(${keyColumns.join(', ')}) ${op} (${keyColumns.map(() => '?').join(', ')})`);
+      params.push(...values, phase.after.id);
+    }
+    const where = terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '';
+    const sql =
+      `SELECT id, ${[spec.primary, ...spec.secondary].join(', ')} FROM jobs ${where} ` +
+      `ORDER BY ${keyColumns.map((c) => `${c} ${dir}`).join(', ')} LIMIT ? OFFSET ?`;
+    return this.prepare(sql).all(...params, phase.limit, phase.offset) as KeyRow[];
+  }
+
+  private views(ids: readonly number[]): JobView[] {
+    if (ids.length === 0) return [];
+    const rows = this.prepare(
+      `SELECT id, stream, updated_at, position, record FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    ).all(...ids) as JobRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => jobView(byId.get(id)!));
+  }
+
+  /** Statements are cached by their text: a filter combination is prepared once. */
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      if (this.statements.size > 500) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+export function jobView(row: Omit<JobRow, 'id'>): JobView {
+  return {
+    ...decodeJobRecord(row.record),
+    stream: row.stream,
+    updatedAt: row.updated_at,
+    position: String(row.position),
+  };
+}

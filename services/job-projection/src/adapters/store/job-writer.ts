@@ -1,0 +1,263 @@
+import type Database from 'better-sqlite3';
+import { expandHostList } from '@clocktower/contracts';
+import type { JobViewState } from '../../domain/job-view.projection.js';
+import {
+  changedIndexedColumns,
+  countKey,
+  IndexedColumn,
+  jobColumns,
+  type JobColumns,
+} from './job-columns.js';
+import { decodeJobRecord, encodeJobRecord } from './job-record.codec.js';
+import { OPEN_END } from './read-model.schema.js';
+
+/** A job being folded: its view and what its row holds now (null: no row yet). */
+export interface JobEntry {
+  readonly id: number;
+  view: JobViewState;
+  stored: JobColumns | null;
+  nodesIndexed: string | null;
+}
+
+/** How many job views stay in memory between batches (the jobs still changing, in practice). */
+export const DEFAULT_JOB_CACHE = 50_000;
+
+interface JobRow {
+  id: number;
+  record: string;
+  updated_at: string;
+  position: number;
+  first_at: string;
+  active_to: string;
+}
+
+export function viewOfRow(stream: string, row: Omit<JobRow, 'id'>): JobViewState {
+  return {
+    stream,
+    record: decodeJobRecord(row.record),
+    updatedAt: row.updated_at,
+    position: row.position,
+    firstAt: row.first_at,
+    finalAt: row.active_to === OPEN_END ? null : row.active_to,
+  };
+}
+
+const MASKED_COLUMNS: readonly [number, string, (c: JobColumns) => string | null][] = [
+  [IndexedColumn.State, 'state', (c) => c.state],
+  [IndexedColumn.ActiveTo, 'active_to', (c) => c.activeTo],
+  [IndexedColumn.SubmitTime, 'submit_time', (c) => c.submitTime],
+  [IndexedColumn.User, 'user', (c) => c.user],
+  [IndexedColumn.Partition, 'partition', (c) => c.partition],
+  [IndexedColumn.ArrayJobId, 'array_job_id', (c) => c.arrayJobId],
+];
+
+/**
+ * Writes job views to the jobs table, one row write per job per batch however many of its events
+ * the batch holds, and keeps job_counts and job_nodes in step. Views being folded stay in a
+ * bounded cache, so a batch does not read and parse a row per event.
+ */
+export class JobWriter {
+  private readonly cache = new Map<string, JobEntry>();
+  private readonly dirty = new Set<JobEntry>();
+  private readonly updates = new Map<number, Database.Statement>();
+  private readonly countDeltas = new Map<string, { cols: JobColumns; n: number }>();
+  private nextId = 1;
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly capacity = DEFAULT_JOB_CACHE,
+  ) {
+    this.stmt = {
+      byStream: db.prepare<[string], JobRow>(
+        'SELECT id, record, updated_at, position, first_at, active_to FROM jobs WHERE stream = ?',
+      ),
+      maxId: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM jobs'),
+      insert: db.prepare(
+        `INSERT INTO jobs (id, stream, cluster, job_id, job_id_num, array_job_id, user, account,
+           partition, state, name_lc, submit_time, eligible_time, start_time, end_time, updated_at,
+           position, first_at, first_submit, active_to, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      count: db.prepare(
+        `INSERT INTO job_counts (cluster, partition, user, account, state, n) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+      ),
+      total: db.prepare(
+        `INSERT INTO job_totals (cluster, state, n) VALUES (?, ?, ?)
+         ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+      ),
+      dropZero: db.prepare(
+        `DELETE FROM job_counts
+         WHERE cluster = ? AND partition = ? AND user = ? AND account = ? AND state = ? AND n = 0`,
+      ),
+      jobNode: db.prepare('INSERT OR IGNORE INTO job_nodes (node, cluster, job) VALUES (?, ?, ?)'),
+    };
+    this.reset();
+  }
+
+  /** Forgets what is in memory (after a failed transaction: the table is the truth). */
+  reset(): void {
+    this.cache.clear();
+    this.dirty.clear();
+    this.countDeltas.clear();
+    this.nextId = (this.stmt.maxId.get()?.id ?? 0) + 1;
+  }
+
+  /** The job's entry, from memory or its row; undefined for a stream not seen yet. */
+  get(stream: string): JobEntry | undefined {
+    const cached = this.cache.get(stream);
+    if (cached) {
+      // Re-inserted so that Map order is least-recently-used first.
+      this.cache.delete(stream);
+      this.cache.set(stream, cached);
+      return cached;
+    }
+    const row = this.stmt.byStream.get(stream);
+    if (!row) return undefined;
+    const view = viewOfRow(stream, row);
+    const entry: JobEntry = {
+      id: row.id,
+      view,
+      stored: jobColumns(view),
+      nodesIndexed: view.record.nodes,
+    };
+    this.cache.set(stream, entry);
+    return entry;
+  }
+
+  /** Sets the job's new view (creating its entry, with a new id, on the first event). */
+  put(entry: JobEntry | undefined, view: JobViewState): JobEntry {
+    const next = entry ?? { id: this.nextId++, view, stored: null, nodesIndexed: null };
+    if (!entry) this.cache.set(view.stream, next);
+    next.view = view;
+    this.dirty.add(next);
+    return next;
+  }
+
+  /** Writes every job changed since the last flush. */
+  flush(): void {
+    for (const entry of this.dirty) this.write(entry);
+    this.dirty.clear();
+    for (const { cols, n } of this.countDeltas.values()) {
+      if (n === 0) continue;
+      const key = [cols.cluster, cols.partition ?? '', cols.user, cols.account ?? '', cols.state];
+      this.stmt.count.run(...key, n);
+      this.stmt.total.run(cols.cluster, cols.state, n);
+      if (n < 0) this.stmt.dropZero.run(...key);
+    }
+    this.countDeltas.clear();
+    this.evict();
+  }
+
+  private write(entry: JobEntry): void {
+    const view = entry.view;
+    const cols = jobColumns(view);
+    const record = encodeJobRecord(view.record);
+    const before = entry.stored;
+    if (before === null) {
+      this.stmt.insert.run(
+        entry.id,
+        view.stream,
+        cols.cluster,
+        cols.jobId,
+        cols.jobIdNum,
+        cols.arrayJobId,
+        cols.user,
+        cols.account,
+        cols.partition,
+        cols.state,
+        cols.nameLc,
+        cols.submitTime,
+        cols.eligibleTime,
+        cols.startTime,
+        cols.endTime,
+        view.updatedAt,
+        view.position,
+        view.firstAt,
+        cols.submitTime,
+        cols.activeTo,
+        record,
+      );
+      this.count(cols, 1);
+    } else {
+      const mask = changedIndexedColumns(before, cols);
+      const args: (string | number | null)[] = [
+        record,
+        view.updatedAt,
+        view.position,
+        cols.account,
+        cols.nameLc,
+        cols.eligibleTime,
+        cols.startTime,
+        cols.endTime,
+      ];
+      for (const [bit, , value] of MASKED_COLUMNS) if (mask & bit) args.push(value(cols));
+      args.push(entry.id);
+      this.update(mask).run(...args);
+      if (countKey(before) !== countKey(cols)) {
+        this.count(before, -1);
+        this.count(cols, 1);
+      }
+    }
+    entry.stored = cols;
+    this.indexNodes(entry, cols);
+  }
+
+  private update(mask: number): Database.Statement {
+    let stmt = this.updates.get(mask);
+    if (!stmt) {
+      const set = [
+        'record = ?',
+        'updated_at = ?',
+        'position = ?',
+        'account = ?',
+        'name_lc = ?',
+        'eligible_time = ?',
+        'start_time = ?',
+        'end_time = ?',
+        ...MASKED_COLUMNS.filter(([bit]) => mask & bit).map(([, column]) => `${column} = ?`),
+      ];
+      stmt = this.db.prepare(`UPDATE jobs SET ${set.join(', ')} WHERE id = ?`);
+      this.updates.set(mask, stmt);
+    }
+    return stmt;
+  }
+
+  private count(cols: JobColumns, n: number): void {
+    const key = countKey(cols);
+    const delta = this.countDeltas.get(key);
+    if (delta) delta.n += n;
+    else this.countDeltas.set(key, { cols, n });
+  }
+
+  /**
+   * "Jobs on node X" needs the names inside `gpu[01-03]`. A job keeps every node it ever ran on
+   * (a requeued job may run elsewhere), so names are only ever added.
+   */
+  private indexNodes(entry: JobEntry, cols: JobColumns): void {
+    const nodes = entry.view.record.nodes;
+    if (nodes === entry.nodesIndexed) return;
+    entry.nodesIndexed = nodes;
+    if (nodes === null || nodes === '') return;
+    for (const name of nodeNames(nodes)) this.stmt.jobNode.run(name, cols.cluster, entry.id);
+  }
+
+  private evict(): void {
+    if (this.cache.size <= this.capacity) return;
+    let excess = this.cache.size - Math.floor(this.capacity * 0.9);
+    for (const stream of this.cache.keys()) {
+      if (excess-- <= 0) break;
+      this.cache.delete(stream);
+    }
+  }
+}
+
+/** A node list Slurm printed; one that does not parse is kept as one name rather than lost. */
+export function nodeNames(nodes: string): string[] {
+  try {
+    return expandHostList(nodes);
+  } catch {
+    return [nodes];
+  }
+}

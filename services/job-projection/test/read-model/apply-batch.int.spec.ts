@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  JobResourcesChanged,
+  JobStateChanged,
+  JobSubmitted,
+  UserCreated,
+} from '@clocktower/contracts';
+import Database from 'better-sqlite3';
+import type { SqliteReadModel } from '../../src/adapters/store/sqlite-read-model.js';
+import {
+  applyInBatches,
+  EventLog,
+  history,
+  jobRecord,
+  openTempModel,
+} from './read-model-support.js';
+
+const disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers.splice(0)) dispose();
+});
+
+function fresh(): SqliteReadModel {
+  const { model, dispose } = openTempModel();
+  disposers.push(dispose);
+  return model;
+}
+
+/** Every kind of answer the model gives, for comparing two models. */
+function everything(model: SqliteReadModel, at: string): unknown {
+  const jobs = model.listJobs({ limit: 1000, sort: 'jobId' });
+  const sample = jobs.items.filter((_, i) => i % 25 === 0);
+  return {
+    position: model.position(),
+    jobs,
+    byUser: model.listJobs({ user: 'user003', state: ['finished'], limit: 1000 }),
+    histories: sample.map((j) => model.getJobHistory(j.cluster, j.jobId, {})),
+    pending: sample.map((j) => model.getJobPendingTime(j.cluster, j.jobId, {}, new Date(at))),
+    nodes: model.listNodes({ limit: 1000 }),
+    nodeHistory: model.getNodeHistory('alpha', 'cn001', {}),
+    clusters: model.listClusters({}),
+    users: model.listClusterUsers('alpha', {}),
+    asOf: model.getClusterAsOf({ cluster: 'alpha', time: at, limit: 1000 }),
+    changes: model.getClusterChanges({
+      cluster: 'alpha',
+      from: '2000-01-01T00:00:00Z',
+      to: at,
+      limit: 1000,
+    }),
+    feed: model.readChanges({ afterPosition: '0', limit: 1000 }),
+  };
+}
+
+describe('applyBatch', () => {
+  const events = history({ seed: 5, jobs: 250, clusters: 2, nodes: 8, users: 6 });
+  const midway = events[Math.floor(events.length / 2)]!.occurredAt;
+
+  it('yields the same read model whether history comes in batches of 1 or of 1000', () => {
+    const one = fresh();
+    const thousand = fresh();
+    applyInBatches(one, events, 1);
+    applyInBatches(thousand, events, 1000);
+    expect(everything(one, midway)).toEqual(everything(thousand, midway));
+  });
+
+  it('is idempotent: events at or below the checkpoint change nothing when delivered again', () => {
+    const once = fresh();
+    const twice = fresh();
+    applyInBatches(once, events, 300);
+    applyInBatches(twice, events.slice(0, 400), 150);
+    // A redelivery overlapping what is folded, then everything again.
+    applyInBatches(twice, events.slice(200), 170);
+    applyInBatches(twice, events, 1000);
+    expect(twice.position()).toBe(events.at(-1)!.position);
+    expect(everything(twice, midway)).toEqual(everything(once, midway));
+  });
+
+  it('folds the same in bulk-load mode, then serves from a WAL file', () => {
+    const normal = fresh();
+    applyInBatches(normal, events, 1000);
+    const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
+    disposers.push(dispose);
+    applyInBatches(bulk, events, 1000);
+    bulk.finishBulkLoad();
+    applyInBatches(bulk, events, 1000);
+    expect(everything(bulk, midway)).toEqual(everything(normal, midway));
+    const reader = new Database(file, { readonly: true });
+    expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    reader.close();
+  });
+
+  it('stores the position of the batch’s last event as the checkpoint, even of an ignored category', () => {
+    const model = fresh();
+    const log = new EventLog();
+    log.add(
+      JobSubmitted,
+      'job-alpha-1-1',
+      {
+        cluster: 'alpha',
+        jobId: '1',
+        observedIn: 'squeue',
+        record: jobRecord({ jobId: '1' }),
+        slurmTime: null,
+      },
+      '2024-05-01T10:00:00.000Z',
+    );
+    log.add(UserCreated, 'user-u1', { userId: 'u1' }, '2024-05-01T10:00:01.000Z');
+    expect(model.applyBatch(log.events).parked).toEqual([]);
+    expect(model.position()).toBe(2n);
+    expect(model.parkedCount()).toBe(0);
+    expect(model.readChanges({ afterPosition: '0' }).items.map((c) => c.type)).toEqual([
+      'JobSubmitted',
+    ]);
+  });
+});
+
+describe('a malformed event', () => {
+  it('is parked with its reason, skipped, and returned, never thrown', () => {
+    const model = fresh();
+    const log = new EventLog();
+    const at = '2024-05-01T10:00:00.000Z';
+    const base = { cluster: 'alpha', jobId: '1', observedIn: 'squeue' };
+    log.add(
+      JobSubmitted,
+      'job-alpha-1-1',
+      { ...base, record: jobRecord({ jobId: '1' }), slurmTime: null },
+      at,
+    );
+    log.add({ type: 'JobTeleported', schemaVersion: 1 }, 'job-alpha-1-1', base, at);
+    log.add(JobStateChanged, 'job-alpha-1-1', { ...base, from: 'PENDING' }, at);
+    log.add(
+      JobResourcesChanged,
+      'job-alpha-1-1',
+      { ...base, changes: { jobId: { from: '1', to: '2' } } },
+      at,
+    );
+    log.add(
+      JobStateChanged,
+      'job-alpha-2-1',
+      { ...base, jobId: '2', from: 'PENDING', to: 'RUNNING', reason: null, slurmTime: null },
+      at,
+    );
+    log.add(
+      JobStateChanged,
+      'job-alpha-1-1',
+      { ...base, from: 'PENDING', to: 'RUNNING', reason: null, slurmTime: null },
+      'yesterday',
+    );
+    log.add(
+      JobStateChanged,
+      'job-alpha-1-1',
+      { ...base, from: 'PENDING', to: 'RUNNING', reason: null, slurmTime: null },
+      at,
+    );
+
+    const result = model.applyBatch(log.events);
+
+    expect(result.parked.map((p) => [p.position, p.reason])).toEqual([
+      [2n, expect.stringContaining('unknown job event type "JobTeleported"')],
+      [3n, expect.stringContaining('JobStateChanged.to: missing')],
+      [4n, expect.stringContaining('changes.jobId: not a field that can change')],
+      [5n, expect.stringContaining('no JobSubmitted before it')],
+      [6n, expect.stringContaining('occurredAt: not a time')],
+    ]);
+    expect(model.parkedCount()).toBe(5);
+    expect(model.position()).toBe(7n);
+    expect(model.getJob('alpha', '1', {})?.state).toBe('RUNNING');
+    expect(model.getJobHistory('alpha', '1', {})?.events.map((e) => e.position)).toEqual([
+      '1',
+      '7',
+    ]);
+  });
+});

@@ -282,7 +282,10 @@ export function stateHistory(events: readonly RecordedEvent[]): string {
     if (event.type === 'JobSubmitted') states.push((event.data['record'] as JobRecord).state);
     if (event.type === 'JobStateChanged') states.push(event.data['to'] as string);
   }
-  return states.join('>');
+  // Slurm shows COMPLETING while it kills a job and runs the epilog. Whether a poll lands in that
+  // window is timing (a timed-out job on a loaded machine was seen COMPLETING for a whole poll), so
+  // it is dropped here, and only here: a COMPLETING anywhere but just before the end still shows.
+  return states.filter((state, i) => state !== 'COMPLETING' || i !== states.length - 2).join('>');
 }
 
 /** The event types of a stream, in order: the short picture of a history in a failure message. */

@@ -249,7 +249,10 @@ function labHistory(lab: LabInfo): void {
       expect(stateHistory(events)).toBe('PENDING>RUNNING>FAILED');
       const endings = ofType(events, 'JobEnded');
       expect(endings.length).toBeGreaterThanOrEqual(1);
-      for (const end of endings) expect(end).toMatchObject({ state: 'FAILED', exitCode: 3 });
+      // Whichever poll sees the end first: sacct's JSON (22.05) has no exit code, so an end seen
+      // there first says null, and the queue's later 768 restates it with 3. Never a wrong 0.
+      for (const end of endings) expect([null, 3]).toContain(end['exitCode']);
+      expect(endings.at(-1)).toMatchObject({ state: 'FAILED', exitCode: 3 });
       expect(foldJob(events)).toMatchObject({ state: 'FAILED', exitCode: 3 });
     });
 
@@ -397,10 +400,7 @@ function labHistory(lab: LabInfo): void {
 
     it('leaves no gap and no duplicate in any stream, and records the cluster reachable once', () => {
       expect(revisionProblems(streams)).toEqual([]);
-      console.log(
-        JSON.stringify(logger.at('warn'), null, 1),
-        JSON.stringify(logger.at('error'), null, 1),
-      );
+      expect(logger.at('error')).toEqual([]);
       expect(types(streams.get(`cluster-${CLUSTER}`) ?? [])).toEqual(['ClusterReachable']);
       expect(poller.status()).toMatchObject({ consecutiveFailures: 0, polls: { failed: 0 } });
     });

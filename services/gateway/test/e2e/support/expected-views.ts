@@ -2,6 +2,7 @@ import {
   categoryOf,
   evolveJob,
   evolveNode,
+  expandHostList,
   expandJobStates,
   FINAL_JOB_STATES,
   type JobRecord,
@@ -39,7 +40,7 @@ export function foldJobs(events: readonly RecordedEvent[], until?: string): Expe
     const record = evolveJob(known?.record, event);
     if (!record) continue;
     const nodesEver = new Set(known?.nodesEver);
-    for (const node of expandHostlist(record.nodes)) nodesEver.add(node);
+    if (record.nodes) for (const node of expandHostList(record.nodes)) nodesEver.add(node);
     jobs.set(event.stream, {
       stream: event.stream,
       record,
@@ -66,27 +67,6 @@ export function foldNodes(
     if (record) nodes.set(event.stream, record);
   }
   return [...nodes.values()];
-}
-
-/** `n[01-03,07],gpu1` → n01 n02 n03 n07 gpu1 (Slurm's hostlist expressions). */
-export function expandHostlist(expression: string | null): string[] {
-  if (!expression) return [];
-  const names: string[] = [];
-  for (const part of expression.match(/[^,[]+(\[[^\]]*\])?[^,]*/g) ?? []) {
-    const bracket = /^([^[]*)\[([^\]]*)\](.*)$/.exec(part);
-    if (!bracket) {
-      names.push(part);
-      continue;
-    }
-    const [, prefix, ranges, suffix] = bracket as unknown as [string, string, string, string];
-    for (const range of ranges.split(',')) {
-      const [from, to = from] = range.split('-') as [string, string?];
-      for (let n = Number(from); n <= Number(to); n++) {
-        names.push(`${prefix}${String(n).padStart(from.length, '0')}${suffix}`);
-      }
-    }
-  }
-  return names;
 }
 
 /** The filters of GET /api/v1/jobs, as its query parameters (`name` is a substring; lists comma-separated). */

@@ -1,3 +1,4 @@
+import { expandHostList, HostListError } from '@clocktower/contracts';
 import { SlurmValueError } from './slurm-output.errors.js';
 
 /**
@@ -195,34 +196,18 @@ export function memoryToMB(
 }
 
 /**
- * Expands a hostlist expression (`node[01-03,07],gpu1`) to names. Used where Slurm hands a list of
- * node names in compressed form (the v0.0.39+ sinfo shape); job node lists stay as printed.
+ * Expands a hostlist expression (`node[01-03,07],gpu1`) to names, with contracts' expander; its
+ * error becomes the parsers' SlurmValueError so a bad list is reported like any bad value. Used
+ * where Slurm hands a list of node names in compressed form (the v0.0.39+ sinfo shape); job node
+ * lists stay as printed.
  */
 export function expandHostlist(expression: string): string[] {
-  const names: string[] = [];
-  for (const item of splitTopLevel(expression, ',')) {
-    const open = item.indexOf('[');
-    if (open < 0) {
-      if (item !== '') names.push(item);
-      continue;
-    }
-    const close = item.indexOf(']', open);
-    if (close < 0) throw new SlurmValueError(`unbalanced hostlist ${JSON.stringify(expression)}`);
-    const prefix = item.slice(0, open);
-    const suffixes = expandHostlist(item.slice(close + 1) || '');
-    for (const range of item.slice(open + 1, close).split(',')) {
-      const [from, to = from] = range.split('-') as [string, string?];
-      const width = from.length;
-      const a = toInt(from, expression);
-      const b = toInt(to, expression);
-      for (let i = a; i <= b; i++) {
-        const base = prefix + String(i).padStart(width, '0');
-        if (suffixes.length === 0) names.push(base);
-        else for (const suffix of suffixes) names.push(base + suffix);
-      }
-    }
+  try {
+    return expandHostList(expression);
+  } catch (error) {
+    if (error instanceof HostListError) throw new SlurmValueError(error.message);
+    throw error;
   }
-  return names;
 }
 
 /** Splits on a separator outside brackets and parentheses (`gpu:a100:2(S:0,1),gpu:1`). */

@@ -64,6 +64,30 @@ describe('sqlite event store: the file itself', () => {
   });
 });
 
+describe('sqlite event store: the data text it read', () => {
+  it('hands out the stored JSON of each event as dataJson, which is not part of the event itself', async () => {
+    const dir = tempDir();
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    const written = testEvent(7);
+    await store.append('job-1', [written], { expectedRevision: 'no_stream' });
+    const read = [];
+    for await (const event of store.readAll()) read.push(event);
+    for await (const event of store.readStream('job-1')) read.push(event);
+    for (const event of read) {
+      expect(event.dataJson).toBe(JSON.stringify(written.data));
+      expect(JSON.parse(event.dataJson!)).toEqual(event.data);
+      // Not an own property: serializing, spreading or comparing the event leaves it out.
+      expect(Object.keys(event)).not.toContain('dataJson');
+      expect(
+        JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      ).not.toContain('dataJson');
+      expect({ ...event }).not.toHaveProperty('dataJson');
+    }
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('sqlite event store: files written by an older build', () => {
   it('lifts a schema 1 file (recorded_at in epoch milliseconds) on open, keeping every event', async () => {
     const dir = tempDir();

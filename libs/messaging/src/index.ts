@@ -17,6 +17,7 @@ export {
   RequestTimeoutError,
 } from './port/bus.errors.js';
 export { EnvelopeHeader, envelopeHeaders, envelopeOf } from './port/envelope-headers.js';
+export { RawJson } from './port/json-body.js';
 export {
   InProcessMessageBus,
   type InProcessMessageBusOptions,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { until } from '@clocktower/testing';
 import {
   NoResponderError,
+  RawJson,
   RemoteHandlerError,
   RequestTimeoutError,
   type BusMessage,
@@ -90,6 +91,25 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
       await expect(harness.a.request(subject('plain'), {})).rejects.toMatchObject({
         code: 'HANDLER_FAILED',
         message: 'disk on fire',
+      });
+    });
+
+    it('sends a RawJson reply as its text and hands it back unparsed to a raw request, errors still typed', async () => {
+      harness.b.handle(subject('raw'), () => new RawJson('{"items":[1,"é"],"total":2}'));
+      harness.b.handle(subject('object'), () => ({ n: 1 }));
+      harness.b.handle(subject('refuse'), () => {
+        throw new CodedError('job lab/42 is unknown');
+      });
+      await harness.b.flush();
+      expect(await harness.a.request(subject('raw'), {})).toEqual({ items: [1, 'é'], total: 2 });
+      const raw = await harness.a.request(subject('raw'), {}, { raw: true });
+      expect(raw).toBeInstanceOf(RawJson);
+      expect((raw as RawJson).text()).toBe('{"items":[1,"é"],"total":2}');
+      const object = await harness.a.request(subject('object'), {}, { raw: true });
+      expect((object as RawJson).text()).toBe('{"n":1}');
+      await expect(harness.a.request(subject('refuse'), {}, { raw: true })).rejects.toMatchObject({
+        code: 'JOB_NOT_FOUND',
+        constructor: RemoteHandlerError,
       });
     });
 

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { EnvKey, EnvNumber } from '@clocktower/config';
+import { DEFAULT_SUBJECT_PREFIX, SUBJECT_TOKEN } from '@clocktower/contracts';
 
 export const BusKind = { Nats: 'nats', InProcess: 'in-process' } as const;
 export type BusKind = (typeof BusKind)[keyof typeof BusKind];
@@ -27,6 +28,18 @@ export class PlatformConfig {
     message: 'must be one or more nats://host:port URLs, comma-separated',
   })
   natsUrl = 'nats://127.0.0.1:4222';
+
+  /**
+   * The first token of every NATS subject this installation uses (requests, their queue groups,
+   * notifications): two installations on one NATS must differ here, or each answers the other's
+   * queries. Every service of one installation must have the same.
+   */
+  @EnvKey('CLOCKTOWER_SUBJECT_PREFIX')
+  @Matches(SUBJECT_TOKEN, {
+    message:
+      'must be one NATS subject token: letters, digits, - and _ (no dots, spaces or wildcards)',
+  })
+  subjectPrefix: string = DEFAULT_SUBJECT_PREFIX;
 
   @EnvKey('CLOCKTOWER_STORE') @IsIn(Object.values(StoreKind)) store: StoreKind = StoreKind.Sqlite;
 

@@ -12,7 +12,9 @@ export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 
 export const DEFAULT_SUBJECT_PREFIX = 'ct';
 
-const TOKEN = /^[A-Za-z0-9_-]+$/;
+/** One NATS subject token as Clocktower names them: letters, digits, `-` and `_`. */
+export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
+const TOKEN = SUBJECT_TOKEN;
 
 function token(value: string, what: string): string {
   if (!TOKEN.test(value)) {
@@ -26,6 +28,10 @@ function token(value: string, what: string): string {
  *   ct.command.<service>.<Type>     request/reply, queue group per service
  *   ct.query.<service>.<Type>       request/reply, queue group per service
  *   ct.event.<category>.<Type>      notifications of stored events (fan-out)
+ * `ct` is the installation's prefix (CLOCKTOWER_SUBJECT_PREFIX): two installations on one NATS
+ * with different prefixes never see each other's messages. Handlers are declared with the default
+ * prefix (decorators run before configuration is read); BusTransport `rebase`s them onto the bus's
+ * prefix (MessageBus.subjectPrefix) when it subscribes.
  */
 export const Subjects = {
   /** The subject a command or query class is sent on. */
@@ -41,7 +47,17 @@ export const Subjects = {
   events(category?: string, prefix = DEFAULT_SUBJECT_PREFIX): string {
     return category ? `${prefix}.event.${token(category, 'category')}.>` : `${prefix}.event.>`;
   },
-  /** The queue group that replicas of one service share. */
+  /** A subject written with the default prefix, moved onto `prefix` (anything else unchanged). */
+  rebase(subject: string, prefix: string): string {
+    if (prefix === DEFAULT_SUBJECT_PREFIX || !subject.startsWith(`${DEFAULT_SUBJECT_PREFIX}.`)) {
+      return subject;
+    }
+    return `${token(prefix, 'subject prefix')}${subject.slice(DEFAULT_SUBJECT_PREFIX.length)}`;
+  },
+  /**
+   * The queue group that replicas of one service share. NATS scopes a queue group to its subject,
+   * so installations with different prefixes (different subjects) never share one.
+   */
   queueGroup(service: string): string {
     return token(service, 'service');
   },

@@ -21,6 +21,12 @@ export interface RecordedEvent extends Message<Record<string, unknown>> {
   readonly position: bigint;
   /** When the store wrote it (ISO 8601). */
   readonly recordedAt: string;
+  /**
+   * The data's JSON text as the store holds it, when the adapter has it (SQLite): a reader that
+   * stores the data again may keep this text rather than stringify `data` back. Not an own
+   * property of the event (never serialized or compared with it); absent from other adapters.
+   */
+  readonly dataJson?: string;
 }
 
 export interface AppendResult {

@@ -40,7 +40,9 @@ export class BusTransport extends Server implements CustomTransportStrategy {
   }
 
   private subscribeAll(): void {
-    for (const [subject, handler] of this.messageHandlers) {
+    for (const [pattern, handler] of this.messageHandlers) {
+      // Decorators name subjects under the default prefix: moved onto this installation's.
+      const subject = Subjects.rebase(pattern, this.bus.subjectPrefix);
       const extras = (handler.extras ?? {}) as BusHandlerExtras;
       if (extras.messageClass) this.registry.register(extras.messageClass);
       if (handler.isEventHandler) {

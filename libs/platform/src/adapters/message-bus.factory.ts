@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { BusKind, type PlatformConfig } from '../platform.config.js';
 
 export async function connectMessageBus(
-  config: Pick<PlatformConfig, 'bus' | 'natsUrl'>,
+  config: Pick<PlatformConfig, 'bus' | 'natsUrl' | 'subjectPrefix'>,
   name: string,
   logger: LoggerService,
 ): Promise<MessageBus> {
@@ -14,6 +14,14 @@ export async function connectMessageBus(
       error: error instanceof Error ? error.message : String(error),
     });
   };
-  if (config.bus === BusKind.InProcess) return new InProcessMessageBus({ onHandlerError });
-  return NatsMessageBus.connect({ servers: config.natsUrl.split(','), name, onHandlerError });
+  const { subjectPrefix } = config;
+  if (config.bus === BusKind.InProcess) {
+    return new InProcessMessageBus({ onHandlerError, subjectPrefix });
+  }
+  return NatsMessageBus.connect({
+    servers: config.natsUrl.split(','),
+    name,
+    onHandlerError,
+    subjectPrefix,
+  });
 }

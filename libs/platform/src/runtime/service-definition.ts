@@ -22,6 +22,11 @@ export interface ServiceDefinition<C extends PlatformConfig = PlatformConfig> {
   readonly name: ServiceName;
   readonly configClass: new () => C;
   readonly needsStore: boolean;
+  /**
+   * Largest JSON request body its HTTP server accepts (body-parser's `limit`: `'3mb'`); default
+   * Nest's 100 kB. Larger bodies are answered 413 before any route runs.
+   */
+  readonly jsonBodyLimit?: string;
   /** The service's root module (providers, controllers), given its context. */
   module(context: ServiceContext<C>): DynamicModule;
 }

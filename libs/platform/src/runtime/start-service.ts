@@ -7,7 +7,7 @@ import {
   type LoggerService,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { BusTransport, type MessageBus } from '@clocktower/messaging';
 import type { EventStore } from '@clocktower/event-store';
 import { Readiness } from '../health/readiness.js';
@@ -89,6 +89,9 @@ export async function startService<C extends PlatformConfig>(
       logger: options.logger,
       abortOnError: false,
     });
+    // Before init registers Nest's default parser: the one set here is used instead.
+    if (definition.jsonBodyLimit !== undefined)
+      (http as NestExpressApplication).useBodyParser('json', { limit: definition.jsonBodyLimit });
     http.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await http.startAllMicroservices();
     await http.listen(options.config.port, options.config.host);

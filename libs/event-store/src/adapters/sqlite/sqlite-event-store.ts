@@ -29,6 +29,7 @@ import {
 } from '../../port/event-store.errors.js';
 import { CREATE_SCHEMA, EVENT_COLUMNS, SCHEMA_VERSION, type EventRow } from './sqlite-schema.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
+import { SqliteRecordedEvent } from './sqlite-recorded-event.js';
 
 export interface SqliteEventStoreOptions {
   /** The database file (created when absent); ':memory:' for a private throw-away store. */
@@ -304,17 +305,5 @@ function migrate(db: Database.Database, from: number): void {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    type: row[4],
-    schemaVersion: row[5],
-    eventId: row[3],
-    correlationId: row[6],
-    causationId: row[7],
-    occurredAt: row[8],
-    data: JSON.parse(row[10]) as Record<string, unknown>,
-    stream: row[1],
-    revision: row[2],
-    position: BigInt(row[0]),
-    recordedAt: row[9],
-  };
+  return new SqliteRecordedEvent(row);
 }

@@ -7,7 +7,9 @@ import type {
   NotificationHandler,
   RequestHandler,
   RequestOptions,
+  SubjectPrefixOption,
 } from '../../port/message-bus.port.js';
+import { checkedSubjectPrefix } from '../../port/subject-prefix.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../port/message-bus.port.js';
 import {
   BusUnavailableError,
@@ -16,7 +18,7 @@ import {
 } from '../../port/bus.errors.js';
 import { fromErrorReply, toErrorReply } from '../../port/reply-protocol.js';
 import { subjectMatcher } from '../../port/subject-match.js';
-import { jsonCopy } from '../../port/json-body.js';
+import { jsonCopy, rawCopy } from '../../port/json-body.js';
 
 interface Registration<H> {
   readonly pattern: string;
@@ -25,7 +27,7 @@ interface Registration<H> {
   readonly group: string;
 }
 
-export interface InProcessMessageBusOptions {
+export interface InProcessMessageBusOptions extends SubjectPrefixOption {
   /** Where a notification handler's failure is reported (it never reaches the publisher). */
   readonly onHandlerError?: (error: unknown, subject: string) => void;
 }
@@ -43,7 +45,11 @@ export class InProcessMessageBus implements MessageBus {
   private closed = false;
   private nextId = 0;
 
-  constructor(private readonly options: InProcessMessageBusOptions = {}) {}
+  readonly subjectPrefix: string;
+
+  constructor(private readonly options: InProcessMessageBusOptions = {}) {
+    this.subjectPrefix = checkedSubjectPrefix(options.subjectPrefix);
+  }
 
   async request(subject: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
     this.assertOpen();
@@ -54,7 +60,8 @@ export class InProcessMessageBus implements MessageBus {
     const reply = this.track(
       (async () => {
         await Promise.resolve();
-        return jsonCopy(await responder.handler(message));
+        const result: unknown = await responder.handler(message);
+        return options.raw ? rawCopy(result) : jsonCopy(result);
       })(),
     );
     let timer: NodeJS.Timeout | undefined;

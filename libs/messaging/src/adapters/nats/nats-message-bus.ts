@@ -17,7 +17,9 @@ import type {
   NotificationHandler,
   RequestHandler,
   RequestOptions,
+  SubjectPrefixOption,
 } from '../../port/message-bus.port.js';
+import { checkedSubjectPrefix } from '../../port/subject-prefix.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../port/message-bus.port.js';
 import {
   BusUnavailableError,
@@ -31,9 +33,9 @@ import {
   STATUS_OK,
   toErrorReply,
 } from '../../port/reply-protocol.js';
-import { decodeBody, encodeBody } from '../../port/json-body.js';
+import { decodeBody, encodeBody, RawJson } from '../../port/json-body.js';
 
-export interface NatsMessageBusOptions {
+export interface NatsMessageBusOptions extends SubjectPrefixOption {
   /** One or more `nats://host:port` URLs. */
   readonly servers: string | readonly string[];
   /** Shown in the server's connection list (`nats server report connections`). */
@@ -64,10 +66,12 @@ export class NatsMessageBus implements MessageBus {
   private constructor(
     private readonly nc: NatsConnection,
     private readonly options: NatsMessageBusOptions,
+    readonly subjectPrefix: string,
   ) {}
 
   /** Connects, or fails with BusUnavailableError naming the servers. */
   static async connect(options: NatsMessageBusOptions): Promise<NatsMessageBus> {
+    const subjectPrefix = checkedSubjectPrefix(options.subjectPrefix);
     const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
     try {
       const nc = await connect({
@@ -75,8 +79,11 @@ export class NatsMessageBus implements MessageBus {
         ...(options.name === undefined ? {} : { name: options.name }),
         timeout: options.connectTimeoutMs ?? 5_000,
         maxReconnectAttempts: -1,
+        // Otherwise every request builds an Error up front (a stack trace) in case it times
+        // out: a measurable share of a gateway's CPU, for a trace that our errors never show.
+        noAsyncTraces: true,
       });
-      return new NatsMessageBus(nc, options);
+      return new NatsMessageBus(nc, options, subjectPrefix);
     } catch (error) {
       throw new BusUnavailableError(
         `cannot connect to NATS at ${servers.join(', ')}: ${(error as Error).message}; is nats-server running?`,
@@ -97,9 +104,10 @@ export class NatsMessageBus implements MessageBus {
     } catch (error) {
       throw this.translate(error, subject, timeoutMs);
     }
-    const body = decodeBody(reply.data);
-    if (reply.headers?.get(STATUS_HEADER) === STATUS_ERROR) throw fromErrorReply(subject, body);
-    return body;
+    if (reply.headers?.get(STATUS_HEADER) === STATUS_ERROR) {
+      throw fromErrorReply(subject, decodeBody(reply.data));
+    }
+    return options.raw ? new RawJson(reply.data) : decodeBody(reply.data);
   }
 
   async publish(

@@ -12,7 +12,12 @@ export {
 export { UpcasterRegistry, UpcastError, type Upcaster } from './messages/upcaster-registry.js';
 export { MessageRegistry } from './messages/message-registry.js';
 export { StreamCategory, streamName, categoryOf, deterministicId } from './streams/stream-name.js';
-export { Subjects, ServiceName, DEFAULT_SUBJECT_PREFIX } from './subjects/subjects.js';
+export {
+  Subjects,
+  ServiceName,
+  DEFAULT_SUBJECT_PREFIX,
+  SUBJECT_TOKEN,
+} from './subjects/subjects.js';
 export {
   GetServiceHealth,
   getServiceHealthOf,
@@ -95,9 +100,14 @@ export {
   ListClusterUsers,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
+  MIN_STATS_STEP_SECONDS,
+  MAX_STATS_POINTS,
   ReadChanges,
   ListProjections,
   RebuildProjection,
+  JobRef,
+  ListJobUserProps,
   PROJECTION_QUERIES,
   type JobSortField,
   type SortOrder,
@@ -113,9 +123,13 @@ export {
   type ClusterView,
   type UserJobCounts,
   type ClusterAsOf,
+  type ClusterStats,
+  type ClusterStatsPoint,
   type ChangeFeed,
   type RebuildProgress,
   type ProjectionStatus,
+  type JobUserPropsView,
+  type JobUserPropsList,
 } from './projection/projection.queries.js';
 export { ProjectionAdvanced, ClusterPolled } from './projection/projection.notifications.js';
 export {
@@ -125,5 +139,23 @@ export {
   UserUpdated,
   ApiKeyCreated,
   ApiKeyRevoked,
+  UserSettingsChanged,
+  ITEMS_PER_PAGE_CHOICES,
+  DATE_FORMATS,
+  THEMES,
+  LANGUAGES,
   USER_EVENTS,
 } from './users/user.events.js';
+export {
+  JobUserPropsSet,
+  JobUserPropsDeleted,
+  JOB_USER_PROPS_EVENTS,
+  MAX_JOB_USER_PROPS_LENGTH,
+  jobUserPropsStream,
+} from './user-props/job-user-props.events.js';
+export {
+  evolveJobUserProps,
+  type JobUserProps,
+  type JobUserPropsEvent,
+} from './user-props/job-user-props.fold.js';
+export { pythonJsonLength } from './user-props/python-json-length.js';

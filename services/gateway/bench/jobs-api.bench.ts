@@ -3,10 +3,10 @@
  * 1,000,000 jobs, under concurrent load, beside GET /healthz of the same gateway in the same run
  * (issue 4, "Performance"). /healthz is the floor: every request pays the HTTP server, Nest's
  * routing and a JSON body; jobs / healthz says how much the query path (auth, validation, NATS,
- * the projection's SQLite query, two JSON encodings of the page) costs on top.
+ * the projection's SQLite query, the page's JSON joined once and passed through) costs on top.
  * See bench/README.md (`gateway.jobs-api`).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobsReadModelSummary } from '../../../bench/fixtures/jobs-read-model-summary.js';
 import {
@@ -23,8 +23,8 @@ import type { LoadRun } from './jobs-api/load-stats.js';
 import { pacedLoad } from './jobs-api/paced-load.js';
 import { cpuMs, ownCpuMs, peakRssMiBOf } from './jobs-api/process-usage.js';
 import { saturatingLoad, type Target } from './jobs-api/saturating-load.js';
-import { runToEnd, startNode } from './jobs-api/service-processes.js';
-import { ROOT, startServiceStack, type ServiceStack } from './jobs-api/service-stack.js';
+import { buildJobsReadModel } from './jobs-api/jobs-read-model.js';
+import { startServiceStack, type ServiceStack } from './jobs-api/service-stack.js';
 
 const QUICK = isQuickRun();
 const JOBS = QUICK ? 50_000 : 1_000_000;
@@ -41,25 +41,6 @@ const P99_BUDGET_MS = 25;
 
 const { dir, cleanUp } = benchTempDir();
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** The read model, built in a child process (see bench/fixtures/jobs-read-model-summary.ts). */
-async function buildReadModel(modelFile: string): Promise<JobsReadModelSummary> {
-  const summaryFile = join(dir, 'read-model-summary.json');
-  const script = join(
-    ROOT,
-    'bench/dist/services/job-projection/bench/jobs-read-model/build-jobs-read-model.js',
-  );
-  const args = [
-    modelFile,
-    join(dir, 'events.db'),
-    String(JOBS),
-    String(SEED),
-    String(PAGE),
-    summaryFile,
-  ];
-  await runToEnd(startNode('read-model builder', script, args, {}, null));
-  return JSON.parse(readFileSync(summaryFile, 'utf8')) as JobsReadModelSummary;
-}
 
 interface PageReply {
   readonly items?: readonly unknown[];
@@ -133,7 +114,7 @@ async function main(): Promise<void> {
   log(
     'building the read model (synthetic history folded straight into SqliteReadModel.applyBatch)…',
   );
-  const summary = await buildReadModel(modelFile);
+  const summary = await buildJobsReadModel(dir, modelFile, { jobs: JOBS, seed: SEED, page: PAGE });
   log(
     `  ${count(summary.jobs)} jobs, ${count(summary.events)} events in ${summary.buildSeconds.toFixed(1)} s (${count(summary.eventsPerSecond)} events/s generated and folded; applyBatch alone ${count(summary.applyEventsPerSecond)} events/s); model ${count(statSync(modelFile).size / 2 ** 20)} MiB`,
   );

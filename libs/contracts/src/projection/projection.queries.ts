@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,6 +12,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { MessageKind } from '../messages/message-class.js';
 import type { JobRecord, NodeRecord } from '../slurm/job-record.js';
@@ -337,6 +339,51 @@ export class GetClusterChanges extends Paged {
   @IsISO8601({ strict: true }) to!: string;
 }
 
+/** The samples behind GetClusterStats are a minute apart: a finer step would only repeat them. */
+export const MIN_STATS_STEP_SECONDS = 60;
+export const MAX_STATS_POINTS = 1_000;
+
+export interface ClusterStatsPoint {
+  /** The end of the bucket (at − step, at]; the state below is the cluster's at this instant. */
+  readonly at: string;
+  /** Jobs per state (those with any), as ClusterView.jobsByState counts them. */
+  readonly jobs: Readonly<Record<string, number>>;
+  readonly cpus: { readonly used: number; readonly total: number };
+  readonly gpus: { readonly used: number; readonly total: number };
+  /** Queue wait (start − eligible, or − submit) of the jobs that started in the bucket. */
+  readonly waits: {
+    readonly count: number;
+    readonly meanSeconds: number | null;
+    readonly maxSeconds: number | null;
+  };
+}
+
+export interface ClusterStats {
+  readonly cluster: string;
+  readonly from: string;
+  readonly to: string;
+  readonly step: number;
+  readonly points: readonly ClusterStatsPoint[];
+}
+
+/**
+ * A cluster over a period, in buckets of `step` seconds from `from`: its jobs, CPUs and GPUs at the
+ * end of each bucket (minute resolution, carried through quiet buckets) and the queue waits of the
+ * jobs that started in it. Reply null when the cluster is unknown or out of scope.
+ */
+export class GetClusterStats extends Scoped {
+  static readonly type = 'GetClusterStats';
+  static readonly schemaVersion = query.schemaVersion;
+  static readonly kind = query.kind;
+  static readonly service = query.service;
+  declare static readonly reply?: ClusterStats | null;
+
+  @IsString() @IsNotEmpty() cluster!: string;
+  @IsISO8601({ strict: true }) from!: string;
+  @IsISO8601({ strict: true }) to!: string;
+  @IsInt() @Min(MIN_STATS_STEP_SECONDS) step!: number;
+}
+
 export interface ChangeFeed {
   readonly items: readonly ChangeEntry[];
   /** Resume after this position (the last position scanned, even if nothing there matched). */
@@ -411,6 +458,47 @@ export class RebuildProjection {
   name!: string;
 }
 
+/** One job, named as the API names it (its latest life, for what is keyed by job id). */
+export class JobRef {
+  @IsString() @IsNotEmpty() cluster!: string;
+  @IsString() @IsNotEmpty() jobId!: string;
+}
+
+/** One user's own props on one job (Clockwork's job-user props). */
+export interface JobUserPropsView {
+  readonly cluster: string;
+  readonly jobId: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  /** When they last changed (the last event's occurredAt). */
+  readonly updatedAt: string;
+}
+
+export interface JobUserPropsList {
+  /** Only the jobs that have props. */
+  readonly items: readonly JobUserPropsView[];
+  /** How far the read model has folded the store: a writer waits here for its own append. */
+  readonly projectedPosition: string;
+}
+
+/**
+ * A user's props on some jobs. Props are private to their user: the gateway asks with the
+ * caller's own userId, having checked that the caller may see the jobs (ListJobs, GetJob).
+ */
+export class ListJobUserProps {
+  static readonly type = 'ListJobUserProps';
+  static readonly schemaVersion = query.schemaVersion;
+  static readonly kind = query.kind;
+  static readonly service = query.service;
+  declare static readonly reply?: JobUserPropsList;
+
+  @IsString() @IsNotEmpty() userId!: string;
+  @IsArray()
+  @ArrayMaxSize(MAX_PAGE_LIMIT)
+  @ValidateNested({ each: true })
+  @Type(() => JobRef)
+  jobs!: JobRef[];
+}
+
 export const PROJECTION_QUERIES = [
   ListJobs,
   GetJob,
@@ -424,7 +512,9 @@ export const PROJECTION_QUERIES = [
   ListClusterUsers,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
   ReadChanges,
   ListProjections,
   RebuildProjection,
+  ListJobUserProps,
 ] as const;

@@ -10,6 +10,8 @@ export const StreamCategory = {
   User: 'user',
   /** The life of one command that must not take effect twice (a job submission). */
   Command: 'command',
+  /** A user's own notes on a job (Clockwork's job-user props): `jobprops-<cluster>-<jobId>-<userId>`. */
+  JobUserProps: 'jobprops',
 } as const;
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
 

@@ -75,4 +75,32 @@ export class ApiKeyRevoked {
   @IsString() @IsNotEmpty() revokedBy!: string;
 }
 
-export const USER_EVENTS = [UserCreated, UserUpdated, ApiKeyCreated, ApiKeyRevoked] as const;
+/** The dashboard's preferences of a user: the values each may take (defaults: the gateway's). */
+export const ITEMS_PER_PAGE_CHOICES = [25, 50, 100, 200] as const;
+export const DATE_FORMATS = ['iso', 'local', 'relative'] as const;
+export const THEMES = ['light', 'dark', 'system'] as const;
+export const LANGUAGES = ['en', 'fr'] as const;
+
+/** Some of the user's dashboard settings changed (only those present), by the user themself. */
+export class UserSettingsChanged {
+  static readonly type = 'UserSettingsChanged';
+  static readonly schemaVersion = event.schemaVersion;
+  static readonly kind = event.kind;
+
+  @IsString() @IsNotEmpty() userId!: string;
+  @IsOptional()
+  @IsIn(ITEMS_PER_PAGE_CHOICES)
+  itemsPerPage?: (typeof ITEMS_PER_PAGE_CHOICES)[number];
+  @IsOptional() @IsIn(DATE_FORMATS) dateFormat?: (typeof DATE_FORMATS)[number];
+  @IsOptional() @IsIn(THEMES) theme?: (typeof THEMES)[number];
+  @IsOptional() @IsIn(LANGUAGES) language?: (typeof LANGUAGES)[number];
+  @IsString() @IsNotEmpty() changedBy!: string;
+}
+
+export const USER_EVENTS = [
+  UserCreated,
+  UserUpdated,
+  ApiKeyCreated,
+  ApiKeyRevoked,
+  UserSettingsChanged,
+] as const;

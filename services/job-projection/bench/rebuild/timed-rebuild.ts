@@ -75,7 +75,8 @@ export async function timedRebuild(
     projection: 'jobs',
     store,
     files,
-    openModel: (file) => SqliteReadModel.open(file),
+    // What RebuildProjection and the rebuild CLI open: the measured path is the real one.
+    openModel: (file) => SqliteReadModel.openFresh(file),
     logger,
     onProgress,
   });

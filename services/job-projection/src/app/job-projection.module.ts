@@ -10,6 +10,7 @@ import type { ServiceContext } from '@clocktower/platform';
 import { changesController } from '../adapters/bus/changes.controller.js';
 import { clustersController } from '../adapters/bus/clusters.controller.js';
 import { jobsController } from '../adapters/bus/jobs.controller.js';
+import { jobUserPropsController } from '../adapters/bus/job-user-props.controller.js';
 import { nodesController } from '../adapters/bus/nodes.controller.js';
 import { projectionsAdminController } from '../adapters/bus/projections-admin.controller.js';
 import type { JobProjectionConfig } from './config.js';
@@ -67,6 +68,7 @@ export class JobProjectionModule {
         clustersController(projection),
         changesController(projection),
         projectionsAdminController(projection),
+        jobUserPropsController(projection),
       ],
       providers: [{ provide: JobsProjectionService, useValue: projection }, ProjectionLifecycle],
       exports: [JobsProjectionService],

@@ -160,7 +160,7 @@ async function rebuild(): Promise<number> {
     projection: JOBS_PROJECTION,
     store,
     files,
-    openModel: (file) => SqliteReadModel.open(file, { bulkLoad: true }),
+    openModel: (file) => SqliteReadModel.openFresh(file),
     logger,
     onProgress: (p) => {
       if (Date.now() - lastPrinted < 1_000) return;

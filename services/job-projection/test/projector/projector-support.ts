@@ -6,6 +6,7 @@ import { parseConfig } from '@clocktower/config';
 import {
   createMessage,
   GetCluster,
+  GetClusterStats,
   GetJob,
   GetJobHistory,
   GetNodeHistory,
@@ -373,6 +374,14 @@ export async function snapshot(client: BusClient, sample = 200): Promise<ModelSn
   const clusters = await Promise.all(
     clusterList.map((c) => client.request(GetCluster, { cluster: c.cluster })),
   );
+  // The last 1,000 ten-minute buckets before each cluster's latest event: its samples and waits.
+  const stats = await Promise.all(
+    clusterList.map((c) => {
+      const to = c.updatedAt ?? '2000-01-01T00:00:00.000Z';
+      const from = new Date(Date.parse(to) - 1_000 * 600_000).toISOString();
+      return client.request(GetClusterStats, { cluster: c.cluster, from, to, step: 600 });
+    }),
+  );
   const every = Math.max(1, Math.floor(jobs.length / sample));
   const picked = jobs.filter((_, i) => i % every === 0);
   const jobDetails = await Promise.all(
@@ -386,5 +395,11 @@ export async function snapshot(client: BusClient, sample = 200): Promise<ModelSn
       nodes.map((n) => client.request(GetNodeHistory, { cluster: n.cluster, name: n.name })),
     )),
   ];
-  return { jobs, nodes, clusters: { list: clusterList, each: clusters }, jobDetails, histories };
+  return {
+    jobs,
+    nodes,
+    clusters: { list: clusterList, each: clusters, stats },
+    jobDetails,
+    histories,
+  };
 }

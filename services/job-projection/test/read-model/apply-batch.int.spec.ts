@@ -5,7 +5,11 @@ import {
   JobSubmitted,
   UserCreated,
 } from '@clocktower/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteEventStore, type RecordedEvent } from '@clocktower/event-store';
 import type { SqliteReadModel } from '../../src/adapters/store/sqlite-read-model.js';
 import {
   applyInBatches,
@@ -87,6 +91,53 @@ describe('applyBatch', () => {
     const reader = new Database(file, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
     reader.close();
+  });
+
+  it('folds the same in bulk-load mode when jobs leave the cache and are written back', () => {
+    const normal = fresh();
+    applyInBatches(normal, events, 1000);
+    // 250 jobs through a cache of 20: most are written on eviction, and read back when their
+    // stream goes on.
+    const { model: bulk, dispose } = openTempModel('bulk.db', { bulkLoad: true, jobCacheSize: 20 });
+    disposers.push(dispose);
+    applyInBatches(bulk, events, 170);
+    bulk.finishBulkLoad();
+    expect(everything(bulk, midway)).toEqual(everything(normal, midway));
+  });
+
+  it('stores the store’s own data text in history: the same rows as data stringified again', async () => {
+    // Events read from the SQLite store carry their data's JSON text (dataJson), which the
+    // history rows keep as is; the same events as plain objects have their data stringified.
+    const dir = mkdtempSync(join(tmpdir(), 'ct-read-model-store-'));
+    disposers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    for (const event of events)
+      await store.append(event.stream, [event], { expectedRevision: 'any' });
+    const stored: RecordedEvent[] = [];
+    for await (const event of store.readAll()) stored.push(event);
+    await store.close();
+    expect(stored.every((e) => typeof e.dataJson === 'string')).toBe(true);
+    const plain = stored.map((e) => ({ ...e }));
+    expect(plain.some((e) => 'dataJson' in e)).toBe(false);
+    const fromStore = openTempModel('from-store.db', { bulkLoad: true });
+    const fromObjects = openTempModel('from-objects.db', { bulkLoad: true });
+    disposers.push(fromStore.dispose, fromObjects.dispose);
+    applyInBatches(fromStore.model, stored, 1000);
+    applyInBatches(fromObjects.model, plain, 1000);
+    fromStore.model.finishBulkLoad();
+    fromObjects.model.finishBulkLoad();
+    expect(everything(fromStore.model, midway)).toEqual(everything(fromObjects.model, midway));
+    const rows = (file: string): unknown[] => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT * FROM history ORDER BY position').all();
+      } finally {
+        db.close();
+      }
+    };
+    const storeRows = rows(fromStore.file);
+    expect(storeRows).toHaveLength(stored.length);
+    expect(storeRows).toEqual(rows(fromObjects.file));
   });
 
   it('stores the position of the batch’s last event as the checkpoint, even of an ignored category', () => {

@@ -205,6 +205,14 @@ describe('listJobs sorting and paging', () => {
     expect(byPage.map((v) => v.stream)).toEqual(byCursor.map((v) => v.stream));
   });
 
+  it('answers the same page as JSON text as the page it parses into, filters and cursor included', () => {
+    const first = { user: jobs[0]!.record.user, sort: 'startTime', limit: 7 } as const;
+    const cursor = model.listJobs(first).nextCursor ?? undefined;
+    for (const query of [{}, first, { ...first, ...(cursor ? { cursor } : {}) }, { page: 2 }]) {
+      expect(model.listJobsJson(query)).toBe(JSON.stringify(model.listJobs(query)));
+    }
+  });
+
   it('defaults to newest submitted first, DEFAULT_PAGE_LIMIT a page', () => {
     const page = model.listJobs({});
     expect(page.items.map((v) => v.stream)).toEqual(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestClass } from '@clocktower/contracts';
-import { BusClient } from '@clocktower/messaging';
+import { BusClient, type RawJson } from '@clocktower/messaging';
 
 /**
  * How long a request waits for job-projection. Its queries answer in milliseconds; past this it is
@@ -15,5 +15,10 @@ export class ProjectionClient {
 
   ask<T extends object, R>(cls: RequestClass<T, R>, data: T): Promise<R> {
     return this.client.request(cls, data, { timeoutMs: PROJECTION_TIMEOUT_MS });
+  }
+
+  /** As `ask`, with the answer left as the JSON text job-projection sent, for passing it on. */
+  askJson<T extends object, R>(cls: RequestClass<T, R>, data: T): Promise<RawJson> {
+    return this.client.requestJson(cls, data, { timeoutMs: PROJECTION_TIMEOUT_MS });
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,11 @@ export interface ServiceProcess {
  */
 export class Stack {
   readonly store: SqliteEventStore;
+  /**
+   * The stack's own subjects on the shared NATS: another stack (a suite or a developer's run at
+   * the same time) would otherwise answer some of this one's queries from its own data.
+   */
+  readonly subjectPrefix = `e2e${randomBytes(4).toString('hex')}`;
   private readonly children: ChildRun[] = [];
 
   private constructor(
@@ -47,6 +53,7 @@ export class Stack {
     return {
       NATS_URL: this.natsUrl,
       CLOCKTOWER_BUS: 'nats',
+      CLOCKTOWER_SUBJECT_PREFIX: this.subjectPrefix,
       CLOCKTOWER_STORE: 'sqlite',
       CLOCKTOWER_DATA: this.dataDir,
       PORT: String(port),

@@ -5,11 +5,13 @@ import {
   GetCluster,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
   ListClusters,
   ListClusterUsers,
   Subjects,
   type ChangeEntry,
   type ClusterAsOf,
+  type ClusterStats,
   type ClusterView,
   type Message,
   type Page,
@@ -49,6 +51,11 @@ export function clustersController(projection: ProjectionAccess): Type {
     @HandleRequest(GetClusterChanges)
     changes(@Payload() query: Message<GetClusterChanges>): Page<ChangeEntry> {
       return projection.current().getClusterChanges(query.data);
+    }
+
+    @HandleRequest(GetClusterStats)
+    stats(@Payload() query: Message<GetClusterStats>): ClusterStats | null {
+      return projection.current().getClusterStats(query.data);
     }
 
     @OnNotification(Subjects.event(ClusterPolled.category, ClusterPolled), {

@@ -9,9 +9,8 @@ import {
   type JobPendingTime,
   type JobView,
   type Message,
-  type Page,
 } from '@clocktower/contracts';
-import { HandleRequest } from '@clocktower/messaging';
+import { HandleRequest, RawJson } from '@clocktower/messaging';
 import type { ProjectionAccess } from './projection-access.js';
 import { scopeOf } from './query-scope.js';
 
@@ -19,9 +18,10 @@ import { scopeOf } from './query-scope.js';
 export function jobsController(projection: ProjectionAccess): Type {
   @Controller()
   class JobsController {
+    /** A Page<JobView>, sent as the JSON text the read model joins (see JobListQuery.runJson). */
     @HandleRequest(ListJobs)
-    list(@Payload() query: Message<ListJobs>): Page<JobView> {
-      return projection.current().listJobs(query.data);
+    list(@Payload() query: Message<ListJobs>): RawJson {
+      return new RawJson(projection.current().listJobsJson(query.data));
     }
 
     @HandleRequest(GetJob)

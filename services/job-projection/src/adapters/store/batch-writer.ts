@@ -5,7 +5,9 @@ import { toIsoUtc } from '../../domain/iso-time.js';
 import { evolveJobView, type FoldableEvent } from '../../domain/job-view.projection.js';
 import { evolveNodeView } from '../../domain/node-view.projection.js';
 import type { ApplyResult, ParkedEvent } from './read-model.port.js';
+import { ClusterSampleWriter } from './cluster-sample-writer.js';
 import { ClusterWriter } from './cluster-writer.js';
+import { JobUserPropsWriter } from './job-user-props-writer.js';
 import { JobWriter } from './job-writer.js';
 import { NodeWriter } from './node-writer.js';
 import { HistoryKind, SNAPSHOT_EVERY } from './read-model.schema.js';
@@ -25,6 +27,17 @@ interface Subject {
 }
 
 class Parked extends Error {}
+
+/** A batch of a bulk load failed: with no rollback journal the file is in an unknown state. */
+export class BulkLoadFailedError extends Error {
+  readonly code = 'BULK_LOAD_FAILED';
+  constructor(cause: unknown) {
+    super('a batch of this bulk load failed earlier: discard the file and load it again', {
+      cause,
+    });
+    this.name = 'BulkLoadFailedError';
+  }
+}
 
 const HISTORY_COLUMNS = [
   'position',
@@ -64,20 +77,28 @@ export class BatchWriter {
   readonly jobs: JobWriter;
   readonly nodes: NodeWriter;
   readonly clusters: ClusterWriter;
+  readonly samples: ClusterSampleWriter;
+  readonly userProps: JobUserPropsWriter;
   private checkpoint: number;
   /** History rows not yet inserted: written HISTORY_CHUNK to a statement (fewer native calls). */
   private readonly pendingHistory: Cell[] = [];
   private readonly stmt;
   private readonly applyTx: (events: readonly RecordedEvent[]) => ParkedEvent[];
+  /** Set when a batch of a bulk load failed: nothing more may be written. */
+  private bulkFailure: BulkLoadFailedError | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly clock: () => Date,
     jobCacheSize?: number,
+    /** A bulk load (see SqliteReadModel's bulkLoad): job rows written back, no rollback. */
+    private bulkLoad = false,
   ) {
-    this.jobs = new JobWriter(db, jobCacheSize);
-    this.nodes = new NodeWriter(db);
+    this.jobs = new JobWriter(db, jobCacheSize, bulkLoad);
+    this.nodes = new NodeWriter(db, bulkLoad);
     this.clusters = new ClusterWriter(db);
+    this.samples = new ClusterSampleWriter(db);
+    this.userProps = new JobUserPropsWriter(db);
     this.stmt = {
       history: db.prepare(historyInsert(1)),
       historyChunk: db.prepare(historyInsert(HISTORY_CHUNK)),
@@ -109,17 +130,35 @@ export class BatchWriter {
   }
 
   apply(events: readonly RecordedEvent[]): ApplyResult {
+    if (this.bulkFailure) throw this.bulkFailure;
     try {
       return { parked: this.applyTx(events) };
     } catch (error) {
+      // A bulk load has no rollback journal, and memory holds rows the tables do not (which the
+      // resets below drop): its file can no longer be trusted.
+      if (this.bulkLoad) this.bulkFailure = new BulkLoadFailedError(error);
       this.pendingHistory.length = 0;
       // The transaction rolled back: what memory holds may be ahead of the tables.
       this.jobs.reset();
       this.nodes.reset();
       this.clusters.reset();
+      this.samples.reset();
       this.checkpoint = this.readCheckpoint();
       throw error;
     }
+  }
+
+  /** Ends a bulk load: the jobs still held in memory are written; then every batch writes its own. */
+  endBulkLoad(): void {
+    if (this.bulkFailure) throw this.bulkFailure;
+    if (!this.bulkLoad) return;
+    this.db
+      .transaction(() => {
+        this.jobs.endWriteBack();
+        this.nodes.endWriteBack();
+      })
+      .immediate();
+    this.bulkLoad = false;
   }
 
   recordPoll(cluster: string, ok: boolean, polledAt: string): void {
@@ -136,7 +175,12 @@ export class BatchWriter {
       if (position <= last) continue;
       last = position;
       const category = foldCategoryOf(event.stream);
-      if (category === null) continue;
+      if (category === null) {
+        // Users' job props (jobprops-…); any other category is passed over (the writer says null).
+        const problem = this.userProps.apply(event, position);
+        if (problem !== null) parked.push(this.park(event, position, problem));
+        continue;
+      }
       try {
         this.fold(category, event, position);
       } catch (error) {
@@ -150,6 +194,7 @@ export class BatchWriter {
     this.jobs.flush();
     this.nodes.flush();
     this.clusters.flush();
+    this.samples.flush();
     if (last > this.checkpoint) {
       this.stmt.writeCheckpoint.run(String(last));
       this.checkpoint = last;
@@ -186,6 +231,7 @@ export class BatchWriter {
     const entry = this.jobs.get(event.stream);
     const view = evolveJobView(entry?.view, event.stream, step);
     if (!view) throw new Parked(`${event.type}: the job's stream has no JobSubmitted before it`);
+    this.samples.job(entry?.view.record, view.record, step.occurredAt);
     const next = this.jobs.put(entry, view);
     const r = view.record;
     this.clusters.observe(r.cluster, step.occurredAt);
@@ -206,6 +252,7 @@ export class BatchWriter {
     const entry = this.nodes.get(event.stream);
     const view = evolveNodeView(entry?.view, event.stream, step);
     if (!view) throw new Parked(`${event.type}: the node's stream has no NodeAdded before it`);
+    this.samples.node(entry?.view, view, step.occurredAt);
     const next = this.nodes.put(entry, view);
     this.clusters.observe(view.record.cluster, step.occurredAt);
     this.history(event, step, {
@@ -223,7 +270,8 @@ export class BatchWriter {
 
   private history(event: RecordedEvent, step: FoldableEvent, s: Subject): void {
     const slurmTime = event.data['slurmTime'];
-    const row: Cell[] = [
+    // Straight into the pending rows (one call, no array per event): a rebuild adds a million.
+    this.pendingHistory.push(
       step.position,
       event.stream,
       event.revision,
@@ -237,13 +285,13 @@ export class BatchWriter {
       typeof slurmTime === 'string' ? slurmTime : null,
       event.correlationId === event.eventId ? null : event.correlationId,
       event.causationId === event.eventId ? null : event.causationId,
-      JSON.stringify(event.data),
+      // The store's own text when it has it: the same JSON, without stringifying the data back.
+      event.dataJson ?? JSON.stringify(event.data),
       s.user,
       s.account,
       s.partition,
       s.state,
-    ];
-    for (const cell of row) this.pendingHistory.push(cell);
+    );
     if (this.pendingHistory.length === HISTORY_CHUNK * HISTORY_COLUMN_COUNT) {
       this.stmt.historyChunk.run(this.pendingHistory);
       this.pendingHistory.length = 0;

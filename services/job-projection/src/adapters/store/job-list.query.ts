@@ -9,7 +9,7 @@ import {
 import { decodeCursor, encodeCursor, type PageCursor } from '../../domain/page-cursor.js';
 import { InvalidQueryError } from '../../domain/projection.errors.js';
 import { jobFilterSql, type SqlFilter, type SqlParam } from './job-filter.sql.js';
-import { decodeJobRecord } from './job-record.codec.js';
+import { decodeJobRecord, jobViewJson } from './job-record.codec.js';
 import { pageLimit, pageOffset } from './paging.js';
 
 /**
@@ -23,7 +23,10 @@ export const DEFAULT_ORDER_OF_A_SORT: SortOrder = 'asc';
 /**
  * A state filter matching more jobs than this is checked while walking the sort order's index
  * rather than looked up through the state index: many matches mean a page is found early, while
- * gathering them all to sort would read every one.
+ * gathering them all to sort would read every one. What counts is how many jobs have the states,
+ * whatever the other filters: the state index walks them all, and with another filter (user,
+ * cluster) it reads each one's row to check it. 3,700 running jobs of which a user has 176 cost
+ * 540 µs through the state index, 60 µs walking the user's index, newest first.
  */
 const DENSE_STATE_MATCHES = 2_000;
 
@@ -74,6 +77,25 @@ export class JobListQuery {
   constructor(private readonly db: Database.Database) {}
 
   run(query: ListJobs): Page<JobView> {
+    const { rows, total, nextCursor } = this.select(query);
+    return { items: rows.map(jobView), total, nextCursor };
+  }
+
+  /**
+   * The same page as JSON text (JSON.stringify of `run`'s answer), joined from the stored records
+   * without parsing them: what job-projection sends the gateway, which passes it on as it is.
+   */
+  runJson(query: ListJobs): string {
+    const { rows, total, nextCursor } = this.select(query);
+    let items = '';
+    for (const row of rows) {
+      const view = jobViewJson(row.record, row.stream, row.updated_at, row.position);
+      items = items === '' ? view : `${items},${view}`;
+    }
+    return `{"items":[${items}],"total":${total},"nextCursor":${JSON.stringify(nextCursor)}}`;
+  }
+
+  private select(query: ListJobs): { rows: JobRow[]; total: number; nextCursor: string | null } {
     const limit = pageLimit(query.limit);
     const sort = query.sort ?? DEFAULT_JOB_SORT;
     const order =
@@ -89,10 +111,11 @@ export class JobListQuery {
         : decodeCursor(query.cursor, 'jobs', sortKey, 1 + spec.secondary.length);
 
     const probe = jobFilterSql(query);
-    if (probe.never) return { items: [], total: 0, nextCursor: null };
+    if (probe.never) return { rows: [], total: 0, nextCursor: null };
     const total = this.total(probe);
     const filter =
-      probe.states !== null && total > DENSE_STATE_MATCHES
+      probe.states !== null &&
+      (total > DENSE_STATE_MATCHES || this.jobsInStates(probe.states) > DENSE_STATE_MATCHES)
         ? jobFilterSql(query, { stateByScan: true })
         : probe;
 
@@ -132,7 +155,7 @@ export class JobListQuery {
             id: last.id,
           })
         : null;
-    return { items: this.views(page.map((r) => r.id)), total, nextCursor };
+    return { rows: this.rows(page.map((r) => r.id)), total, nextCursor };
   }
 
   private total(filter: SqlFilter): number {
@@ -143,6 +166,12 @@ export class JobListQuery {
         ? `SELECT COALESCE(SUM(n), 0) AS n FROM job_counts ${where}`
         : `SELECT COUNT(*) AS n FROM jobs ${where}`;
     return (this.prepare(sql).get(...filter.params) as { n: number }).n;
+  }
+
+  /** Jobs in these states on every cluster, from job_totals (a handful of rows). */
+  private jobsInStates(states: readonly string[]): number {
+    const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM job_totals WHERE state IN (${states.map(() => '?').join(', ')})`;
+    return (this.prepare(sql).get(...states) as { n: number }).n;
   }
 
   private countWithValue(filter: SqlFilter, spec: SortSpec): number {
@@ -171,13 +200,14 @@ export class JobListQuery {
     return this.prepare(sql).all(...params, phase.limit, phase.offset) as KeyRow[];
   }
 
-  private views(ids: readonly number[]): JobView[] {
+  /** The page's rows, in the order of `ids`. */
+  private rows(ids: readonly number[]): JobRow[] {
     if (ids.length === 0) return [];
     const rows = this.prepare(
       `SELECT id, stream, updated_at, position, record FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})`,
     ).all(...ids) as JobRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => jobView(byId.get(id)!));
+    return ids.map((id) => byId.get(id)!);
   }
 
   /** Statements are cached by their text: a filter combination is prepared once. */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobRecord } from '@clocktower/contracts';
-import { decodeJobRecord, encodeJobRecord } from './job-record.codec.js';
+import {
+  decodeJobRecord,
+  encodeArrayForm,
+  encodeJobRecord,
+  jobViewJson,
+} from './job-record.codec.js';
 import { jobIdNumber } from './job-columns.js';
 
 const record: JobRecord = {
@@ -33,10 +38,27 @@ const record: JobRecord = {
 };
 
 describe('the stored job record', () => {
-  it('decodes to exactly the record encoded, in fewer bytes than its JSON', () => {
-    const text = encodeJobRecord(record);
-    expect(decodeJobRecord(text)).toEqual(record);
-    expect(text.length).toBeLessThan(JSON.stringify(record).length * 0.7);
+  it('decodes to exactly the record encoded', () => {
+    expect(decodeJobRecord(encodeJobRecord(record))).toEqual(record);
+  });
+
+  it('still decodes rows stored in the older array form', () => {
+    expect(decodeJobRecord(encodeArrayForm(record))).toEqual(record);
+  });
+
+  it('keeps every field, absent ones as null, and nothing outside JobRecord', () => {
+    const sparse = { ...record, account: undefined, extra: 'dropped' } as unknown as JobRecord;
+    const decoded = decodeJobRecord(encodeJobRecord(sparse));
+    expect(decoded).toEqual({ ...record, account: null });
+  });
+
+  it("joins a job's view JSON that equals JSON.stringify of the view, whichever the stored form", () => {
+    const columns = { stream: 'job-alpha-17_3-"q"', updatedAt: '2024-05-01T10:02:00.000Z' };
+    const view = { ...record, ...columns, position: '4242' };
+    for (const stored of [encodeJobRecord(record), encodeArrayForm(record)]) {
+      const text = jobViewJson(stored, columns.stream, columns.updatedAt, 4242);
+      expect(text).toBe(JSON.stringify(view));
+    }
   });
 });
 

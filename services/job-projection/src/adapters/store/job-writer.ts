@@ -55,6 +55,12 @@ const MASKED_COLUMNS: readonly [number, string, (c: JobColumns) => string | null
  * Writes job views to the jobs table, one row write per job per batch however many of its events
  * the batch holds, and keeps job_counts and job_nodes in step. Views being folded stay in a
  * bounded cache, so a batch does not read and parse a row per event.
+ *
+ * Write-back (a bulk load, where nothing reads the table until endWriteBack()): a changed job is
+ * written only when it leaves the cache or at endWriteBack(), not at every batch's end. A job's events are spread
+ * over its whole life (submitted, pending, started, ended: thousands of other events apart), so a
+ * row per batch meant about one row write per job event; written back, a job whose events all come
+ * while it is cached is written once.
  */
 export class JobWriter {
   private readonly cache = new Map<string, JobEntry>();
@@ -67,6 +73,7 @@ export class JobWriter {
   constructor(
     private readonly db: Database.Database,
     private readonly capacity = DEFAULT_JOB_CACHE,
+    private writeBack = false,
   ) {
     this.stmt = {
       byStream: db.prepare<[string], JobRow>(
@@ -135,10 +142,30 @@ export class JobWriter {
     return next;
   }
 
-  /** Writes every job changed since the last flush. */
+  /**
+   * At a batch's end: writes every job changed since the last flush (write-back: evicted ones).
+   * Written back, the count deltas are kept until endWriteBack too: one row write per count key
+   * for the whole load instead of one per key per batch.
+   */
   flush(): void {
+    if (!this.writeBack) this.writeDirty();
+    this.evict();
+    if (!this.writeBack) this.writeCounts();
+  }
+
+  /** A bulk load's end: writes every changed job; from now on, every batch's end does. */
+  endWriteBack(): void {
+    this.writeDirty();
+    this.writeCounts();
+    this.writeBack = false;
+  }
+
+  private writeDirty(): void {
     for (const entry of this.dirty) this.write(entry);
     this.dirty.clear();
+  }
+
+  private writeCounts(): void {
     for (const { cols, n } of this.countDeltas.values()) {
       if (n === 0) continue;
       const key = [cols.cluster, cols.partition ?? '', cols.user, cols.account ?? '', cols.state];
@@ -147,7 +174,6 @@ export class JobWriter {
       if (n < 0) this.stmt.dropZero.run(...key);
     }
     this.countDeltas.clear();
-    this.evict();
   }
 
   private write(entry: JobEntry): void {
@@ -246,8 +272,9 @@ export class JobWriter {
   private evict(): void {
     if (this.cache.size <= this.capacity) return;
     let excess = this.cache.size - Math.floor(this.capacity * 0.9);
-    for (const stream of this.cache.keys()) {
+    for (const [stream, entry] of this.cache) {
       if (excess-- <= 0) break;
+      if (this.dirty.delete(entry)) this.write(entry);
       this.cache.delete(stream);
     }
   }

@@ -34,6 +34,7 @@ export const listColumn = (items: readonly string[]): string => `,${items.join('
 /**
  * Writes node views to the nodes table, one write per node per batch. Nodes are few (thousands)
  * and change often (an allocation change per job start and end), so all of them stay in memory.
+ * Write-back (a bulk load): written once, at endWriteBack(), instead of at every batch's end.
  */
 export class NodeWriter {
   private readonly cache = new Map<string, NodeEntry>();
@@ -41,7 +42,10 @@ export class NodeWriter {
   private nextId = 1;
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private writeBack = false,
+  ) {
     this.stmt = {
       byStream: db.prepare<[string], NodeRow>(
         'SELECT id, record, updated_at, position, first_at, removed FROM nodes WHERE stream = ?',
@@ -84,7 +88,18 @@ export class NodeWriter {
     return next;
   }
 
+  /** At a batch's end: writes every node changed since the last flush (not when writing back). */
   flush(): void {
+    if (!this.writeBack) this.writeDirty();
+  }
+
+  /** A bulk load's end: writes every changed node; from now on, every batch's end does. */
+  endWriteBack(): void {
+    this.writeDirty();
+    this.writeBack = false;
+  }
+
+  private writeDirty(): void {
     for (const entry of this.dirty) {
       const { view } = entry;
       const r = view.record;

@@ -1,13 +1,17 @@
 import type {
   ChangeFeed,
   ClusterAsOf,
+  ClusterStats,
   ClusterView,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
   ListJobs,
   ListNodes,
   JobHistory,
   JobPendingTime,
+  JobRef,
+  JobUserPropsList,
   JobView,
   NodeHistory,
   NodeView,
@@ -58,6 +62,8 @@ export interface ReadModel {
   parkedCount(): number;
 
   listJobs(query: ListJobs): Page<JobView>;
+  /** listJobs' page as JSON text, joined from stored text (the bus sends it without re-encoding). */
+  listJobsJson(query: ListJobs): string;
   getJob(cluster: string, jobId: string, scope: Scope): JobView | null;
   getJobHistory(cluster: string, jobId: string, scope: Scope): JobHistory | null;
   getJobPendingTime(cluster: string, jobId: string, scope: Scope, now: Date): JobPendingTime | null;
@@ -69,7 +75,11 @@ export interface ReadModel {
   listClusterUsers(cluster: string, scope: Scope): UserJobCounts[];
   getClusterAsOf(query: GetClusterAsOf): ClusterAsOf | null;
   getClusterChanges(query: GetClusterChanges): Page<ChangeEntry>;
+  /** Null when the cluster is unknown or out of the query's scope. */
+  getClusterStats(query: GetClusterStats): ClusterStats | null;
   readChanges(query: ReadChanges): ChangeFeed;
+  /** One user's own props on these jobs (those without props left out), and the model's position. */
+  listJobUserProps(userId: string, jobs: readonly JobRef[]): JobUserPropsList;
 
   close(): void;
 }

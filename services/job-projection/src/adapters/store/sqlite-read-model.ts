@@ -1,13 +1,18 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   ChangeEntry,
   ChangeFeed,
   ClusterAsOf,
+  ClusterStats,
   ClusterView,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
   JobHistory,
   JobPendingTime,
+  JobRef,
+  JobUserPropsList,
   JobView,
   ListJobs,
   ListNodes,
@@ -24,12 +29,14 @@ import { AsOfQuery } from './as-of.query.js';
 import { BatchWriter } from './batch-writer.js';
 import { ChangesQuery } from './changes.query.js';
 import { ClusterQuery } from './cluster.query.js';
+import { ClusterStatsQuery } from './cluster-stats.query.js';
 import { PastViews } from './history-rows.js';
 import { JobDetailQuery } from './job-detail.query.js';
 import { JobListQuery } from './job-list.query.js';
+import { JobUserPropsQuery } from './job-user-props.query.js';
 import { NodeQuery } from './node.query.js';
 import type { ApplyResult, ReadModel, Scope } from './read-model.port.js';
-import { CREATE_SCHEMA, SCHEMA_VERSION } from './read-model.schema.js';
+import { CREATE_QUERY_INDEXES, CREATE_SCHEMA, SCHEMA_VERSION } from './read-model.schema.js';
 
 export interface SqliteReadModelOptions {
   /** Stamps parked events; tests pass a fixed one. */
@@ -39,10 +46,10 @@ export interface SqliteReadModelOptions {
   /** Job views kept in memory between batches. */
   readonly jobCacheSize?: number;
   /**
-   * For a rebuild into a fresh file that nothing reads yet: the rollback journal kept in memory
-   * and no syncs, which folds a large history markedly faster than WAL (every page written once,
-   * not to the WAL and then again to the file). A crash meanwhile can leave the file unusable:
-   * discard it and rebuild again. Call finishBulkLoad() before the model serves queries.
+   * For a rebuild into a fresh file that nothing reads yet (see openFresh): no journal and no
+   * syncs, the query indexes created once at the end, job rows written back (once per job rather
+   * than once per batch it changed in). A crash or a failed batch meanwhile leaves the file
+   * unusable: discard it and rebuild again. Call finishBulkLoad() before the model serves queries.
    */
   readonly bulkLoad?: boolean;
 }
@@ -69,6 +76,8 @@ export class SqliteReadModel implements ReadModel {
   private readonly clusterQuery: ClusterQuery;
   private readonly asOf: AsOfQuery;
   private readonly changes: ChangesQuery;
+  private readonly clusterStats: ClusterStatsQuery;
+  private readonly userProps: JobUserPropsQuery;
   private closed = false;
   private bulkLoad: boolean;
 
@@ -78,13 +87,32 @@ export class SqliteReadModel implements ReadModel {
   ) {
     this.bulkLoad = options.bulkLoad === true;
     const past = new PastViews(db);
-    this.writer = new BatchWriter(db, options.clock ?? (() => new Date()), options.jobCacheSize);
+    this.writer = new BatchWriter(
+      db,
+      options.clock ?? (() => new Date()),
+      options.jobCacheSize,
+      this.bulkLoad,
+    );
     this.jobList = new JobListQuery(db);
     this.jobDetail = new JobDetailQuery(db);
     this.nodeQuery = new NodeQuery(db);
     this.clusterQuery = new ClusterQuery(db);
     this.asOf = new AsOfQuery(db, past);
     this.changes = new ChangesQuery(db, past);
+    this.clusterStats = new ClusterStatsQuery(db);
+    this.userProps = new JobUserPropsQuery(db);
+  }
+
+  /**
+   * A new model in a fresh file for a rebuild (what RebuildProjection, the rebuild CLI and the
+   * rebuild benchmark open): bulk-loaded until finishBulkLoad(). One place, so that what the
+   * benchmark measures is what a rebuild runs.
+   */
+  static openFresh(
+    file: string,
+    options: Omit<SqliteReadModelOptions, 'bulkLoad'> = {},
+  ): SqliteReadModel {
+    return SqliteReadModel.open(file, { ...options, bulkLoad: true });
   }
 
   /** Opens (creating when absent) the read model in `file`. */
@@ -93,7 +121,10 @@ export class SqliteReadModel implements ReadModel {
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
       if (options.bulkLoad === true) {
-        db.pragma('journal_mode = MEMORY');
+        // Nothing reads the file until finishBulkLoad, and a failed batch discards it (with rows
+        // written back, a rollback would not restore a consistent model anyway): no journal, no
+        // syncs.
+        db.pragma('journal_mode = OFF');
         db.pragma('synchronous = OFF');
       } else {
         db.pragma('journal_mode = WAL');
@@ -107,6 +138,7 @@ export class SqliteReadModel implements ReadModel {
           `read model ${file} has schema ${version}, this build knows ${SCHEMA_VERSION}: rebuild it or upgrade`,
         );
       db.exec(CREATE_SCHEMA);
+      if (options.bulkLoad !== true) db.exec(CREATE_QUERY_INDEXES);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       return new SqliteReadModel(db, options);
     } catch (error) {
@@ -115,11 +147,26 @@ export class SqliteReadModel implements ReadModel {
     }
   }
 
-  /** Leaves bulk-load mode: WAL and normal syncs from now on (a no-op when not in it). */
+  /**
+   * Leaves bulk-load mode (a no-op when not in it): writes the jobs still in memory, creates the
+   * query indexes, switches to WAL and normal syncs, and syncs the file, so that once this returns
+   * the model survives a crash of the machine and may become the active one.
+   */
   finishBulkLoad(): void {
     if (!this.bulkLoad) return;
-    this.db.pragma('journal_mode = WAL');
+    this.writer.endBulkLoad();
+    this.db.exec(CREATE_QUERY_INDEXES);
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('journal_mode = WAL');
+    // Every write so far went to the OS without a sync: one fsync makes all of it durable.
+    if (!this.db.memory) {
+      const fd = openSync(this.db.name, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
     this.bulkLoad = false;
   }
 
@@ -144,6 +191,10 @@ export class SqliteReadModel implements ReadModel {
 
   listJobs(query: ListJobs): Page<JobView> {
     return this.jobList.run(query);
+  }
+
+  listJobsJson(query: ListJobs): string {
+    return this.jobList.runJson(query);
   }
 
   getJob(cluster: string, jobId: string, scope: Scope): JobView | null {
@@ -195,8 +246,19 @@ export class SqliteReadModel implements ReadModel {
     return this.changes.clusterChanges(query);
   }
 
+  getClusterStats(query: GetClusterStats): ClusterStats | null {
+    return this.clusterStats.run(query);
+  }
+
   readChanges(query: ReadChanges): ChangeFeed {
     return this.changes.readChanges(query, this.writer.position());
+  }
+
+  listJobUserProps(userId: string, jobs: readonly JobRef[]): JobUserPropsList {
+    return {
+      items: this.userProps.list(userId, jobs),
+      projectedPosition: String(this.writer.position()),
+    };
   }
 
   close(): void {

@@ -61,9 +61,9 @@ export class JobsProjectionService implements ProjectionAccess {
     this.clock = options.clock ?? (() => new Date());
     const clock = this.clock;
     this.openModel = options.openModel ?? ((file) => SqliteReadModel.open(file, { clock }));
-    // Nothing reads a rebuild's file before the switch-over: it is filled without a WAL or syncs.
+    // Nothing reads a rebuild's file before the switch-over: it is bulk-loaded.
     this.openFreshModel =
-      options.openModel ?? ((file) => SqliteReadModel.open(file, { clock, bulkLoad: true }));
+      options.openModel ?? ((file) => SqliteReadModel.openFresh(file, { clock }));
     this.client = options.bus ? new BusClient(options.bus) : undefined;
     this.file = options.files.activeFile();
     this.model = this.openModel(this.file);

@@ -16,7 +16,11 @@ export class ProjectionAdvances implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.subscription = this.client.bus.subscribe(
-      Subjects.event(ProjectionAdvanced.category, ProjectionAdvanced),
+      Subjects.event(
+        ProjectionAdvanced.category,
+        ProjectionAdvanced,
+        this.client.bus.subjectPrefix,
+      ),
       () => this.wakeAll(),
     );
   }

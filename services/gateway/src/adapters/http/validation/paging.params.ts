@@ -1,6 +1,7 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@clocktower/contracts';
+import type { RawJson } from '@clocktower/messaging';
 import { IntParam } from './query-param.transforms.js';
 import type { Problems } from './problems.js';
 
@@ -64,4 +65,18 @@ export function pageReply<P extends object>(page: P, params: PagingParams) {
     limit: params.limit ?? DEFAULT_PAGE_LIMIT,
     ...(params.page === undefined ? {} : { page: params.page }),
   };
+}
+
+/**
+ * pageReply on the projection's page as JSON text (a JSON object), never parsed: its fields are
+ * appended before the closing brace. The same text as JSON.stringify(pageReply(page, params)).
+ */
+export function pageReplyJson(page: RawJson, params: PagingParams): Buffer {
+  const bytes = page.bytes();
+  const end = bytes.lastIndexOf(0x7d); // '}'
+  if (bytes[0] !== 0x7b || end < 0)
+    throw new Error('the projection answered a page that is not a JSON object');
+  const fields = `"limit":${params.limit ?? DEFAULT_PAGE_LIMIT}${params.page === undefined ? '' : `,"page":${params.page}`}}`;
+  const empty = end === 1; // '{}'
+  return Buffer.concat([bytes.subarray(0, end), Buffer.from(empty ? fields : `,${fields}`)]);
 }

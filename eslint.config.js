@@ -54,6 +54,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser code has its own program (DOM lib, JSX): services/gateway/web.
+    files: ['services/gateway/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        project: './services/gateway/web/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['libs/contracts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

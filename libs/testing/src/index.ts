@@ -7,6 +7,7 @@ export {
   type LabInfo,
 } from './lab.js';
 export { until } from './until.js';
+export { chromiumExecutable, DEFAULT_CHROMIUM } from './chromium.js';
 export { freePort, runNode, type ChildRun } from './process.js';
 export {
   recordedHistory,

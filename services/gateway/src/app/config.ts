@@ -1,4 +1,5 @@
-import { IsBoolean, IsEmail } from 'class-validator';
+import { resolve } from 'node:path';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString } from 'class-validator';
 import { EnvBoolean, EnvKey } from '@clocktower/config';
 import { PlatformConfig } from '@clocktower/platform';
 
@@ -22,4 +23,13 @@ export class GatewayConfig extends PlatformConfig {
   @EnvKey('CLOCKTOWER_ADMIN_EMAIL')
   @IsEmail({ require_tld: false }, { message: 'must be an email address' })
   adminEmail = 'admin@localhost';
+
+  /**
+   * The built web dashboard (index.html and assets/): by default the package's own `dist/web`,
+   * where the build puts it. Relative paths are taken from the working directory.
+   */
+  @EnvKey('CLOCKTOWER_DASHBOARD_DIR')
+  @IsString()
+  @IsNotEmpty()
+  dashboardDir = resolve(import.meta.dirname, '../web');
 }

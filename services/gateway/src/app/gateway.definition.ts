@@ -9,5 +9,8 @@ export const GatewayDefinition: ServiceDefinition<GatewayConfig> = {
   // The gateway owns no job data (it asks the other services), but it keeps its users and their
   // API keys as events in the store: `user-…` streams.
   needsStore: true,
+  // Clockwork's job-user props may reach 2 MiB (its limit, answered 400 past it here): a body
+  // carrying that much must get through the parser, which otherwise stops at 100 kB.
+  jsonBodyLimit: '3mb',
   module: (context) => GatewayModule.forContext(context),
 };

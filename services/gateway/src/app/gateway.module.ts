@@ -3,7 +3,12 @@ import { APP_FILTER } from '@nestjs/core';
 import { SERVICE_CONTEXT, type ServiceContext } from '@clocktower/platform';
 import { BusClient } from '@clocktower/messaging';
 import { ProjectionsAdminController } from '../adapters/http/admin/projections-admin.controller.js';
+import {
+  CLOCKWORK_CONTROLLERS,
+  CLOCKWORK_PROVIDERS,
+} from '../adapters/http/clockwork/clockwork.wiring.js';
 import { ClustersController } from '../adapters/http/clusters/clusters.controller.js';
+import { DashboardModule } from '../adapters/http/dashboard/dashboard.module.js';
 import { ApiExceptionFilter } from '../adapters/http/errors/api-exception.filter.js';
 import { ChangeStreams } from '../adapters/http/events/change-streams.js';
 import { EventsController } from '../adapters/http/events/events.controller.js';
@@ -27,7 +32,10 @@ export class GatewayModule {
   static forContext(context: ServiceContext<GatewayConfig>): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [AuthModule.forContext(context)],
+      imports: [
+        AuthModule.forContext(context),
+        DashboardModule.serving(context.config.dashboardDir),
+      ],
       controllers: [
         SystemHealthController,
         JobsController,
@@ -36,6 +44,7 @@ export class GatewayModule {
         EventsController,
         ProjectionsAdminController,
         ApiDocsController,
+        ...CLOCKWORK_CONTROLLERS,
       ],
       providers: [
         { provide: SERVICE_CONTEXT, useValue: context },
@@ -45,6 +54,7 @@ export class GatewayModule {
         ProjectionAdvances,
         ChangeStreams,
         DtoPipe,
+        ...CLOCKWORK_PROVIDERS,
       ],
     };
   }

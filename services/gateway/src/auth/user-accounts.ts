@@ -12,6 +12,7 @@ import {
 } from '../domain/user.decider.js';
 import { UnknownUserError, UserWriteConflictError } from '../domain/user.errors.js';
 import { normalizeEmail, userIdOf } from '../domain/user-identity.js';
+import type { UserSettingsChanges } from '../domain/user-settings.js';
 import { generateApiKey, type NewApiKey } from './api-key.js';
 import type { UserDirectory } from './user-directory.js';
 import { toMessages, toUserEvent, userStream } from './user-events.js';
@@ -93,6 +94,14 @@ export class UserAccounts {
       data: { userId, keyId, by: actor.by },
     }));
     return state.keys.find((k) => k.keyId === keyId)!;
+  }
+
+  /** The user's own dashboard settings: only what differs from their current ones is recorded. */
+  changeSettings(userId: string, changes: UserSettingsChanges, actor: Actor): Promise<UserState> {
+    return this.execute(userId, actor, () => ({
+      type: 'ChangeSettings',
+      data: { userId, changes, by: actor.by },
+    }));
   }
 
   /** The user as the store has it now (not the directory's possibly lagging copy). */

@@ -1,5 +1,11 @@
 import { UserRole } from '@clocktower/contracts';
-import type { ApiKeyCreated, ApiKeyRevoked, UserCreated, UserUpdated } from '@clocktower/contracts';
+import type {
+  ApiKeyCreated,
+  ApiKeyRevoked,
+  UserCreated,
+  UserSettingsChanged,
+  UserUpdated,
+} from '@clocktower/contracts';
 import {
   ApiKeyAlreadyRevokedError,
   DuplicateApiKeyError,
@@ -8,6 +14,7 @@ import {
   UnknownApiKeyError,
   UnknownUserError,
 } from './user.errors.js';
+import { changedSettings, withSettings, type UserSettingsChanges } from './user-settings.js';
 
 /**
  * One user's stream (`user-<userId>`) as a decider: `decide` turns a command and the user's
@@ -21,7 +28,8 @@ export type UserEvent =
   | { readonly type: 'UserCreated'; readonly data: UserCreated }
   | { readonly type: 'UserUpdated'; readonly data: UserUpdated }
   | { readonly type: 'ApiKeyCreated'; readonly data: ApiKeyCreated }
-  | { readonly type: 'ApiKeyRevoked'; readonly data: ApiKeyRevoked };
+  | { readonly type: 'ApiKeyRevoked'; readonly data: ApiKeyRevoked }
+  | { readonly type: 'UserSettingsChanged'; readonly data: UserSettingsChanged };
 
 export interface ApiKeyState {
   readonly keyId: string;
@@ -47,6 +55,8 @@ export interface UserState {
   readonly updatedAt: string;
   /** In the order they were created. */
   readonly keys: readonly ApiKeyState[];
+  /** The dashboard settings the user chose (absent: never chose any; defaults apply). */
+  readonly settings?: UserSettingsChanges;
 }
 
 export interface UserChanges {
@@ -96,6 +106,14 @@ export type UserCommand =
   | {
       readonly type: 'RevokeApiKey';
       readonly data: { readonly userId: string; readonly keyId: string; readonly by: string };
+    }
+  | {
+      readonly type: 'ChangeSettings';
+      readonly data: {
+        readonly userId: string;
+        readonly changes: UserSettingsChanges;
+        readonly by: string;
+      };
     };
 
 export type UserStateOrNone = UserState | undefined;
@@ -142,6 +160,12 @@ export function decideUser(command: UserCommand, state: UserStateOrNone): UserEv
       if (!key) throw new UnknownApiKeyError(keyId);
       if (key.revokedAt !== null) throw new ApiKeyAlreadyRevokedError(keyId);
       return [{ type: 'ApiKeyRevoked', data: { userId, keyId, revokedBy: by } }];
+    }
+    case 'ChangeSettings': {
+      const { userId, changes, by } = command.data;
+      const changed = changedSettings(existing(state, userId).settings, changes);
+      if (Object.keys(changed).length === 0) return [];
+      return [{ type: 'UserSettingsChanged', data: { userId, ...changed, changedBy: by } }];
     }
   }
 }
@@ -206,6 +230,11 @@ export function evolveUser(
             : k,
         ),
       };
+    }
+    case 'UserSettingsChanged': {
+      if (!state) return state;
+      const { userId: _userId, changedBy: _by, ...changes } = event.data;
+      return { ...state, settings: withSettings(state.settings, changes) };
     }
   }
 }

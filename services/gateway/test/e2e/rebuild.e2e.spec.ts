@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type {
+  ClusterStats,
   ClusterView,
   JobHistory,
   JobView,
@@ -35,6 +36,8 @@ interface Snapshot {
   readonly histories: Record<string, JobHistory>;
   readonly nodes: NodeView[];
   readonly clusters: ClusterView[];
+  /** Each cluster's statistics up to its latest event, by cluster. */
+  readonly stats: Record<string, ClusterStats>;
 }
 
 const DURING_JOB = {
@@ -55,7 +58,17 @@ async function snapshot(api: ApiClient): Promise<Snapshot> {
   }
   const nodes = await allPages<NodeView>(api, '/api/v1/nodes', {}, undefined, 1_000);
   const clusters = (await api.ok<{ items: ClusterView[] }>('/api/v1/clusters')).items;
-  return { jobs: byStream(items), histories, nodes, clusters };
+  const stats: Record<string, ClusterStats> = {};
+  for (const { cluster, updatedAt } of clusters) {
+    const to = new Date(Date.parse(updatedAt!) + 60_000).toISOString();
+    const from = new Date(Date.parse(to) - 1_000 * 600_000).toISOString();
+    stats[cluster] = await api.ok<ClusterStats>(`/api/v1/clusters/${cluster}/stats`, {
+      from,
+      to,
+      step: '600',
+    });
+  }
+  return { jobs: byStream(items), histories, nodes, clusters, stats };
 }
 
 const byStream = <T extends { stream: string }>(items: readonly T[]): T[] =>
@@ -142,6 +155,11 @@ const byStream = <T extends { stream: string }>(items: readonly T[]): T[] =>
           .filter((c) => c.cluster !== CLUSTER)
           .sort((a, b) => a.cluster.localeCompare(b.cluster));
       expect(others(after.clusters)).toEqual(others(before.clusters));
+      // …and so do their statistics, drawn from samples the rebuild wrote anew.
+      for (const { cluster } of others(before.clusters)) {
+        expect(before.stats[cluster]!.points.at(-1)!.cpus.total).toBeGreaterThan(0);
+        expect(after.stats[cluster]).toEqual(before.stats[cluster]);
+      }
       expect(after.clusters.map((c) => c.cluster).sort()).toEqual(
         before.clusters.map((c) => c.cluster).sort(),
       );

@@ -16,6 +16,9 @@ const API_ROUTES = [
   'get /api/v1/clusters/{cluster}/users',
   'get /api/v1/clusters/{cluster}/as-of',
   'get /api/v1/clusters/{cluster}/changes',
+  'get /api/v1/clusters/{cluster}/stats',
+  'get /api/v1/users/me/settings',
+  'put /api/v1/users/me/settings',
   'get /api/v1/events',
   'get /api/v1/admin/projections',
   'post /api/v1/admin/projections/{name}/rebuild',
@@ -104,6 +107,11 @@ describe('the OpenAPI document', () => {
     expect(parameters('get /api/v1/clusters/{cluster}/changes', 'query')).toEqual(
       expect.arrayContaining(['from', 'to']),
     );
+    expect(parameters('get /api/v1/clusters/{cluster}/stats', 'query').sort()).toEqual([
+      'from',
+      'step',
+      'to',
+    ]);
 
     const jobs = (operation('get /api/v1/jobs').parameters ?? []) as ParameterObject[];
     const byName = Object.fromEntries(jobs.map((p) => [p.name, p]));

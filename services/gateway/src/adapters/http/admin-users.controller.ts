@@ -56,7 +56,7 @@ const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Who did it, for the events: the acting admin's user id; and the chain it belongs to: the
  * client's `X-Correlation-Id` when it sends a sane one, so its own logs line up with the store.
  */
-function actorOf(principal: Principal, request: RequestHeaders): Actor {
+export function actorOf(principal: Principal, request: RequestHeaders): Actor {
   const header = request.headers['x-correlation-id'];
   const sent = typeof header === 'string' && SAFE_CORRELATION_ID.test(header) ? header : undefined;
   return { by: principal.userId, correlationId: sent ?? randomUUID() };
@@ -77,7 +77,7 @@ function httpErrorOf(error: unknown): unknown {
   }
 }
 
-async function answering<T>(work: () => Promise<T>): Promise<T> {
+export async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

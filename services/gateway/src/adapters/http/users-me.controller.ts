@@ -1,11 +1,23 @@
-import { Controller, Get, NotFoundException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, NotFoundException, Put, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentScope } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import type { QueryScope } from '../../auth/scope.js';
+import { UserAccounts } from '../../auth/user-accounts.js';
 import { UserDirectoryFollower } from '../../auth/user-directory.follower.js';
 import { toUserView, type UserView } from '../../auth/user.views.js';
+import { effectiveSettings, type UserSettings } from '../../domain/user-settings.js';
+import { actorOf, answering } from './admin-users.controller.js';
 import { UserResponse } from './admin-users.dto.js';
+import { UserSettingsBody, UserSettingsResponse } from './user-settings.dto.js';
+import { DtoPipe } from './validation/dto.pipe.js';
 
 class AccessResponse {
   @ApiProperty({
@@ -27,12 +39,18 @@ class MeResponse extends UserResponse {
   @ApiProperty({ type: AccessResponse }) access!: AccessResponse;
 }
 
-/** Any caller: who the API takes them for, their keys (never hashes) and what they may see. */
+/**
+ * Any caller: who the API takes them for, their keys (never hashes) and what they may see; and
+ * their own dashboard settings, kept as UserSettingsChanged events in their stream.
+ */
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('api/v1/users')
 export class UsersMeController {
-  constructor(private readonly follower: UserDirectoryFollower) {}
+  constructor(
+    private readonly follower: UserDirectoryFollower,
+    private readonly accounts: UserAccounts,
+  ) {}
 
   @Get('me')
   @ApiOkResponse({ type: MeResponse })
@@ -48,5 +66,31 @@ export class UsersMeController {
       currentKeyId: principal.keyId,
       access: { jobsOfUser: scope.onlyUser ?? null, clusters: scope.onlyClusters ?? null },
     };
+  }
+
+  @Get('me/settings')
+  @ApiOperation({ summary: 'The caller’s dashboard settings (defaults for those never set)' })
+  @ApiOkResponse({ type: UserSettingsResponse })
+  settings(@CurrentPrincipal() principal: Principal): UserSettings {
+    const user = this.follower.directory.user(principal.userId);
+    if (!user) throw new NotFoundException(`no user ${principal.userId}`);
+    return effectiveSettings(user.settings);
+  }
+
+  @Put('me/settings')
+  @ApiOperation({
+    summary: 'Changes some of the caller’s dashboard settings; answers all of them',
+  })
+  @ApiOkResponse({ type: UserSettingsResponse })
+  @ApiBadRequestResponse({ description: 'A value not allowed, or an unknown setting (named).' })
+  async changeSettings(
+    @CurrentPrincipal() principal: Principal,
+    @Body(DtoPipe) body: UserSettingsBody,
+    @Req() request: { readonly headers: Readonly<Record<string, string | string[] | undefined>> },
+  ): Promise<UserSettings> {
+    const user = await answering(() =>
+      this.accounts.changeSettings(principal.userId, body, actorOf(principal, request)),
+    );
+    return effectiveSettings(user.settings);
   }
 }

@@ -4,9 +4,11 @@ import {
   GetCluster,
   GetClusterAsOf,
   GetClusterChanges,
+  GetClusterStats,
   ListClusters,
   ListClusterUsers,
   type ClusterAsOf,
+  type ClusterStats,
   type ClusterView,
 } from '@clocktower/contracts';
 import { CurrentScope } from '../../../auth/auth.decorators.js';
@@ -19,7 +21,13 @@ import { DtoPipe } from '../validation/dto.pipe.js';
 import { checkPaging, pageReply } from '../validation/paging.params.js';
 import { Problems } from '../validation/problems.js';
 import { toUtcIso } from '../validation/time-param.decorator.js';
-import { ClusterAsOfParams, ClusterChangesParams, ClusterPathParams } from './clusters.params.js';
+import { statsPeriodOf } from './cluster-stats.period.js';
+import {
+  ClusterAsOfParams,
+  ClusterChangesParams,
+  ClusterPathParams,
+  ClusterStatsParams,
+} from './clusters.params.js';
 
 @ApiTags('clusters')
 @ApiProjectionRoute()
@@ -93,5 +101,32 @@ export class ClustersController {
       ...scope,
     });
     return pageReply(page, params);
+  }
+
+  @Get(':cluster/stats')
+  @ApiOperation({
+    summary: 'The cluster over a period: jobs per state, CPUs, GPUs and queue waits per bucket',
+    description:
+      'Points of `step` seconds from `from` to `to` (defaults: the last 24 hours, about 200 points). ' +
+      "Each point is the end of its bucket (at − step, at]: the cluster's jobs per state, CPUs and " +
+      'GPUs (used, total) at that instant, to the minute, carried through quiet buckets; and the ' +
+      'queue waits (start − eligible time, or submit time) of the jobs that started in the bucket.',
+  })
+  @ApiOk(ApiSchema.ClusterStats)
+  @ApiNotFound('cluster')
+  async stats(
+    @Param(DtoPipe) path: ClusterPathParams,
+    @Query(DtoPipe) params: ClusterStatsParams,
+    @CurrentScope() scope: QueryScope,
+  ) {
+    const problems = new Problems();
+    const period = statsPeriodOf(params, new Date(), problems);
+    problems.throwIfAny('query parameters');
+    const stats: ClusterStats | null = await this.projection.ask(GetClusterStats, {
+      ...path,
+      ...period!,
+      ...scope,
+    });
+    return found(stats, `cluster ${path.cluster}`);
   }
 }

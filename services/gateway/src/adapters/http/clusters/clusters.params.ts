@@ -1,7 +1,9 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MIN_STATS_STEP_SECONDS } from '@clocktower/contracts';
 import { OpenApiFromValidation } from '../openapi/openapi-from-validation.decorator.js';
 import { WithPaging } from '../validation/paging.params.js';
+import { IntParam } from '../validation/query-param.transforms.js';
 import { TimeParam } from '../validation/time-param.decorator.js';
 
 /** `/clusters/{cluster}…`: one cluster. */
@@ -37,3 +39,27 @@ abstract class Interval {
 /** `GET /clusters/{cluster}/changes`: the interval, and paging through its changes. */
 @OpenApiFromValidation()
 export class ClusterChangesParams extends WithPaging(Interval) {}
+
+/** `GET /clusters/{cluster}/stats`: the period and the bucket size, all optional. */
+@OpenApiFromValidation()
+export class ClusterStatsParams {
+  @ApiPropertyOptional({ description: 'Start of the period (default: 24 hours before `to`).' })
+  @IsOptional()
+  @TimeParam()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'End of the period (default: now).' })
+  @IsOptional()
+  @TimeParam()
+  to?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Seconds per point (default: about 200 points, in whole minutes); at most 1000 points.',
+  })
+  @IntParam()
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_STATS_STEP_SECONDS)
+  step?: number;
+}

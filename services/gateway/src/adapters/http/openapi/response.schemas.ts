@@ -37,6 +37,7 @@ export const ApiSchema = {
   ClusterList: 'ClusterList',
   ClusterUsers: 'ClusterUsers',
   ClusterAsOf: 'ClusterAsOf',
+  ClusterStats: 'ClusterStats',
   ProjectionStatus: 'ProjectionStatus',
   ProjectionList: 'ProjectionList',
   RebuildStarted: 'RebuildStarted',
@@ -172,6 +173,29 @@ export function responseSchemas(): Record<ApiSchema, SchemaObject> {
       jobs: pageOf(ApiSchema.JobRecord),
       jobsByState: counts,
       nodes: { type: 'array', items: ref(ApiSchema.NodeRecord) },
+    }),
+    ClusterStats: object({
+      cluster: string,
+      from: time,
+      to: time,
+      step: { ...integer, description: 'Seconds per point.' },
+      points: {
+        type: 'array',
+        items: object({
+          at: { ...time, description: 'The end of the bucket (at − step, at].' },
+          jobs: { ...counts, description: 'Jobs per state at `at`.' },
+          cpus: object({ used: integer, total: integer }),
+          gpus: object({ used: integer, total: integer }),
+          waits: {
+            ...object({
+              count: integer,
+              meanSeconds: { type: 'number', nullable: true },
+              maxSeconds: { type: 'number', nullable: true },
+            }),
+            description: 'Queue waits of the jobs that started in the bucket (null: none did).',
+          },
+        }),
+      },
     }),
     ProjectionStatus: object({
       name: string,

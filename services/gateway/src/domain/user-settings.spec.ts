@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideUser, evolveUser, initialUserState, type UserEvent } from './user.decider.js';
 import { UnknownUserError } from './user.errors.js';
 import { userIdOf } from './user-identity.js';
-import { DEFAULT_USER_SETTINGS, effectiveSettings } from './user-settings.js';
+import { DEFAULT_USER_SETTINGS, defaultSettingsFor, effectiveSettings } from './user-settings.js';
 
 const ADA = userIdOf('ada@example.org');
 const AT = '2026-11-21T10:00:00.000Z';
@@ -35,16 +35,40 @@ describe("a user's dashboard settings", () => {
 
   it('record only the settings that change, naming who changed them', () => {
     const state = fold(created, darkTheme);
-    expect(decideUser(change({ theme: 'dark', itemsPerPage: 100, language: 'en' }), state)).toEqual(
-      [{ type: 'UserSettingsChanged', data: { userId: ADA, itemsPerPage: 100, changedBy: ADA } }],
+    expect(decideUser(change({ theme: 'dark', itemsPerPage: 100 }), state)).toEqual([
+      { type: 'UserSettingsChanged', data: { userId: ADA, itemsPerPage: 100, changedBy: ADA } },
+    ]);
+  });
+
+  it('record nothing when a choice is made again', () => {
+    expect(decideUser(change({ theme: 'dark' }), fold(created, darkTheme))).toEqual([]);
+    expect(decideUser(change({}), fold(created, darkTheme))).toEqual([]);
+  });
+
+  it('record a default chosen explicitly, so it holds whatever the browser asks for', () => {
+    expect(decideUser(change({ language: 'en' }), fold(created))).toEqual([
+      { type: 'UserSettingsChanged', data: { userId: ADA, language: 'en', changedBy: ADA } },
+    ]);
+    const state = fold(created, {
+      type: 'UserSettingsChanged',
+      data: { userId: ADA, language: 'en', changedBy: ADA },
+    })!;
+    expect(effectiveSettings(state.settings, defaultSettingsFor('fr-FR,fr;q=0.9')).language).toBe(
+      'en',
     );
   });
 
-  it('record nothing when nothing changes, a default included', () => {
-    expect(
-      decideUser(change({ dateFormat: DEFAULT_USER_SETTINGS.dateFormat }), fold(created)),
-    ).toEqual([]);
-    expect(decideUser(change({}), fold(created, darkTheme))).toEqual([]);
+  it("speak the browser's first language the dashboard knows until the user chooses", () => {
+    const never = fold(created)!.settings;
+    expect(effectiveSettings(never, defaultSettingsFor('fr-CA,fr;q=0.9,en;q=0.8')).language).toBe(
+      'fr',
+    );
+    expect(effectiveSettings(never, defaultSettingsFor('de-DE,en;q=0.5,fr;q=0.7')).language).toBe(
+      'fr',
+    );
+    expect(effectiveSettings(never, defaultSettingsFor('de, ja;q=0.5')).language).toBe('en');
+    expect(effectiveSettings(never, defaultSettingsFor('fr;q=0, en')).language).toBe('en');
+    expect(effectiveSettings(never, defaultSettingsFor(undefined))).toEqual(DEFAULT_USER_SETTINGS);
   });
 
   it('fold each change over the earlier ones, keeping the rest of the user as it was', () => {

@@ -1,8 +1,8 @@
-import type {
-  DATE_FORMATS,
-  ITEMS_PER_PAGE_CHOICES,
+import {
   LANGUAGES,
-  THEMES,
+  type DATE_FORMATS,
+  type ITEMS_PER_PAGE_CHOICES,
+  type THEMES,
 } from '@clocktower/contracts';
 
 /** A user's dashboard settings, as the API shows them: every one, defaults filled in. */
@@ -28,20 +28,53 @@ export const DEFAULT_USER_SETTINGS: UserSettings = {
 
 const KEYS = Object.keys(DEFAULT_USER_SETTINGS) as (keyof UserSettings)[];
 
-export function effectiveSettings(chosen: UserSettingsChanges | undefined): UserSettings {
-  return { ...DEFAULT_USER_SETTINGS, ...chosen };
+type Language = UserSettings['language'];
+
+/**
+ * The defaults for one request: the language the browser asks for first (its `Accept-Language`,
+ * by weight) among those the dashboard speaks, so a user who never chose reads their own.
+ */
+export function defaultSettingsFor(acceptLanguage: string | undefined): UserSettings {
+  return { ...DEFAULT_USER_SETTINGS, language: preferredLanguage(acceptLanguage) };
 }
 
-/** The choices that differ from what the user has now: setting a value again records nothing. */
+function preferredLanguage(header: string | undefined): Language {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return {
+        language: tag.trim().toLowerCase().split('-')[0] ?? '',
+        q: q === undefined ? 1 : Number(q),
+        index,
+      };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  const spoken = ranked.find((r) => (LANGUAGES as readonly string[]).includes(r.language));
+  return (spoken?.language as Language | undefined) ?? DEFAULT_USER_SETTINGS.language;
+}
+
+export function effectiveSettings(
+  chosen: UserSettingsChanges | undefined,
+  defaults: UserSettings = DEFAULT_USER_SETTINGS,
+): UserSettings {
+  return { ...defaults, ...chosen };
+}
+
+/**
+ * The choices that differ from what the user chose before: choosing a value again records
+ * nothing, but choosing a default does (it then holds whatever the browser or a later default says).
+ */
 export function changedSettings(
   chosen: UserSettingsChanges | undefined,
   changes: UserSettingsChanges,
 ): UserSettingsChanges {
-  const now = effectiveSettings(chosen);
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {
     const value = changes[key];
-    if (value !== undefined && value !== null && value !== now[key]) out[key] = value;
+    if (value !== undefined && value !== null && value !== chosen?.[key]) out[key] = value;
   }
   return out;
 }

@@ -144,7 +144,9 @@ const at = (seconds: number): string => new Date(BASE + seconds * 1_000).toISOSt
           body: JSON.stringify(body),
         });
 
-      it('gives the defaults to a user who never chose, and keeps what a user chooses', async () => {
+      const settingsUrl = (client: ApiClient) => client.url('/api/v1/users/me/settings');
+
+      it('gives the defaults to a user who never chose (the language the browser asks for), and keeps what a user chooses', async () => {
         const alice = as(ALICE.email);
         expect(await alice.ok('/api/v1/users/me/settings')).toEqual({
           itemsPerPage: 50,
@@ -152,6 +154,10 @@ const at = (seconds: number): string => new Date(BASE + seconds * 1_000).toISOSt
           theme: 'system',
           language: 'en',
         });
+        const inFrench = await fetch(settingsUrl(alice), {
+          headers: { ...alice.headers(), 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+        });
+        expect(await inFrench.json()).toMatchObject({ language: 'fr' });
         const changed = await put(alice, { theme: 'dark', itemsPerPage: 100 });
         expect(changed.status).toBe(200);
         const settings = {

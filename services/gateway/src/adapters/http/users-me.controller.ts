@@ -13,7 +13,11 @@ import type { QueryScope } from '../../auth/scope.js';
 import { UserAccounts } from '../../auth/user-accounts.js';
 import { UserDirectoryFollower } from '../../auth/user-directory.follower.js';
 import { toUserView, type UserView } from '../../auth/user.views.js';
-import { effectiveSettings, type UserSettings } from '../../domain/user-settings.js';
+import {
+  defaultSettingsFor,
+  effectiveSettings,
+  type UserSettings,
+} from '../../domain/user-settings.js';
 import { actorOf, answering } from './admin-users.controller.js';
 import { UserResponse } from './admin-users.dto.js';
 import { UserSettingsBody, UserSettingsResponse } from './user-settings.dto.js';
@@ -38,6 +42,15 @@ class MeResponse extends UserResponse {
   @ApiProperty({ description: 'The key this request was made with.' }) currentKeyId!: string;
   @ApiProperty({ type: AccessResponse }) access!: AccessResponse;
 }
+
+interface HeaderBag {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+const defaultsOf = (request: HeaderBag): UserSettings => {
+  const header = request.headers['accept-language'];
+  return defaultSettingsFor(Array.isArray(header) ? header.join(',') : header);
+};
 
 /**
  * Any caller: who the API takes them for, their keys (never hashes) and what they may see; and
@@ -69,12 +82,15 @@ export class UsersMeController {
   }
 
   @Get('me/settings')
-  @ApiOperation({ summary: 'The caller’s dashboard settings (defaults for those never set)' })
+  @ApiOperation({
+    summary:
+      'The caller’s dashboard settings (defaults for those never set; the language from Accept-Language)',
+  })
   @ApiOkResponse({ type: UserSettingsResponse })
-  settings(@CurrentPrincipal() principal: Principal): UserSettings {
+  settings(@CurrentPrincipal() principal: Principal, @Req() request: HeaderBag): UserSettings {
     const user = this.follower.directory.user(principal.userId);
     if (!user) throw new NotFoundException(`no user ${principal.userId}`);
-    return effectiveSettings(user.settings);
+    return effectiveSettings(user.settings, defaultsOf(request));
   }
 
   @Put('me/settings')
@@ -86,11 +102,11 @@ export class UsersMeController {
   async changeSettings(
     @CurrentPrincipal() principal: Principal,
     @Body(DtoPipe) body: UserSettingsBody,
-    @Req() request: { readonly headers: Readonly<Record<string, string | string[] | undefined>> },
+    @Req() request: HeaderBag,
   ): Promise<UserSettings> {
     const user = await answering(() =>
       this.accounts.changeSettings(principal.userId, body, actorOf(principal, request)),
     );
-    return effectiveSettings(user.settings);
+    return effectiveSettings(user.settings, defaultsOf(request));
   }
 }

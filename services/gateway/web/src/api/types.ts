@@ -7,6 +7,7 @@ export type {
   HistoryEntry,
   JobHistory,
   JobPendingTime,
+  JobSortField,
   JobView,
   NodeHistory,
   NodeRecord,

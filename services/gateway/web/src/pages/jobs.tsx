@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { JobView, ListReply } from '../api/types.js';
+import type { JobSortField, JobView, ListReply } from '../api/types.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { Pager } from '../components/pager.js';
@@ -41,7 +41,7 @@ const SORTS = [
   'jobId',
   'user',
   'state',
-] as const;
+] as const satisfies readonly JobSortField[];
 
 /** Filters typed into the form; everything else in the URL (state lists, ranges) is kept as is. */
 const TEXT_FILTERS: readonly (readonly [string, MessageKey])[] = [

@@ -16,9 +16,11 @@ import {
   SCOPE_KEY,
   type AuthenticatedRequest,
 } from './auth.decorators.js';
+import { keyIdOf } from './api-key.js';
 import { PRINCIPAL_KEY } from './principal.js';
 import { scopeOf } from './scope.js';
 import { UserDirectoryFollower } from './user-directory.follower.js';
+import type { RequestWithHeaders } from '../adapters/http/request-headers.js';
 
 export const AUTH_SETTINGS = Symbol('clocktower:auth-settings');
 
@@ -27,10 +29,9 @@ export interface AuthSettings {
   readonly logger: LoggerService;
 }
 
-interface HttpRequest extends AuthenticatedRequest {
+interface HttpRequest extends AuthenticatedRequest, RequestWithHeaders {
   readonly path: string;
   readonly method: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 interface HttpResponse {
@@ -88,11 +89,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) return this.refuse(response, 'scheme');
     const result = this.follower.directory.authenticate(match[1]!);
     if (!result.ok) {
+      const keyId = keyIdOf(match[1]!);
       this.settings.logger.warn({
         msg: 'API key refused',
         reason: result.reason,
         // The key id is the public part of a key; the secret is never logged.
-        ...(result.reason === 'malformed' ? {} : { keyId: match[1]!.split('_')[1] }),
+        ...(keyId === undefined ? {} : { keyId }),
         method: request.method,
         path: request.path,
       });

@@ -42,10 +42,8 @@ import {
   UserResponse,
 } from './admin-users.dto.js';
 import { DtoPipe } from './validation/dto.pipe.js';
+import type { RequestWithHeaders } from './request-headers.js';
 
-interface RequestHeaders {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-}
 interface LocationResponse {
   setHeader(name: string, value: string): void;
 }
@@ -56,7 +54,7 @@ const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Who did it, for the events: the acting admin's user id; and the chain it belongs to: the
  * client's `X-Correlation-Id` when it sends a sane one, so its own logs line up with the store.
  */
-export function actorOf(principal: Principal, request: RequestHeaders): Actor {
+export function actorOf(principal: Principal, request: RequestWithHeaders): Actor {
   const header = request.headers['x-correlation-id'];
   const sent = typeof header === 'string' && SAFE_CORRELATION_ID.test(header) ? header : undefined;
   return { by: principal.userId, correlationId: sent ?? randomUUID() };
@@ -110,7 +108,7 @@ export class AdminUsersController {
   async create(
     @Body(DtoPipe) body: CreateUserBody,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: RequestHeaders,
+    @Req() request: RequestWithHeaders,
     @Res({ passthrough: true }) response: LocationResponse,
   ): Promise<UserView> {
     const user = await answering(() =>
@@ -147,7 +145,7 @@ export class AdminUsersController {
     @Param(DtoPipe) params: UserIdParams,
     @Body(DtoPipe) body: UpdateUserBody,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: RequestHeaders,
+    @Req() request: RequestWithHeaders,
   ): Promise<UserView> {
     const { name, role, slurmUser, clusters } = body;
     if ([name, role, slurmUser, clusters].every((v) => v === undefined)) {
@@ -174,7 +172,7 @@ export class AdminUsersController {
     @Param(DtoPipe) params: UserIdParams,
     @Body(DtoPipe) body: CreateApiKeyBody,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: RequestHeaders,
+    @Req() request: RequestWithHeaders,
   ): Promise<ApiKeyView & { userId: string; key: string }> {
     const { key, state } = await answering(() =>
       this.accounts.createApiKey(params.userId, body.label ?? '', actorOf(principal, request)),
@@ -190,7 +188,7 @@ export class AdminUsersController {
   async revokeKey(
     @Param(DtoPipe) params: ApiKeyParams,
     @CurrentPrincipal() principal: Principal,
-    @Req() request: RequestHeaders,
+    @Req() request: RequestWithHeaders,
   ): Promise<ApiKeyView> {
     const key = await answering(() =>
       this.accounts.revokeApiKey(params.userId, params.keyId, actorOf(principal, request)),

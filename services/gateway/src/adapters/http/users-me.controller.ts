@@ -22,6 +22,7 @@ import { actorOf, answering } from './admin-users.controller.js';
 import { UserResponse } from './admin-users.dto.js';
 import { UserSettingsBody, UserSettingsResponse } from './user-settings.dto.js';
 import { DtoPipe } from './validation/dto.pipe.js';
+import type { RequestWithHeaders } from './request-headers.js';
 
 class AccessResponse {
   @ApiProperty({
@@ -43,11 +44,7 @@ class MeResponse extends UserResponse {
   @ApiProperty({ type: AccessResponse }) access!: AccessResponse;
 }
 
-interface HeaderBag {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-}
-
-const defaultsOf = (request: HeaderBag): UserSettings => {
+const defaultsOf = (request: RequestWithHeaders): UserSettings => {
   const header = request.headers['accept-language'];
   return defaultSettingsFor(Array.isArray(header) ? header.join(',') : header);
 };
@@ -87,7 +84,10 @@ export class UsersMeController {
       'The caller’s dashboard settings (defaults for those never set; the language from Accept-Language)',
   })
   @ApiOkResponse({ type: UserSettingsResponse })
-  settings(@CurrentPrincipal() principal: Principal, @Req() request: HeaderBag): UserSettings {
+  settings(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: RequestWithHeaders,
+  ): UserSettings {
     const user = this.follower.directory.user(principal.userId);
     if (!user) throw new NotFoundException(`no user ${principal.userId}`);
     return effectiveSettings(user.settings, defaultsOf(request));
@@ -102,7 +102,7 @@ export class UsersMeController {
   async changeSettings(
     @CurrentPrincipal() principal: Principal,
     @Body(DtoPipe) body: UserSettingsBody,
-    @Req() request: HeaderBag,
+    @Req() request: RequestWithHeaders,
   ): Promise<UserSettings> {
     const user = await answering(() =>
       this.accounts.changeSettings(principal.userId, body, actorOf(principal, request)),

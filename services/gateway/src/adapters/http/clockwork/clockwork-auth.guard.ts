@@ -1,16 +1,17 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { SCOPE_KEY, type AuthenticatedRequest } from '../../../auth/auth.decorators.js';
 import { AUTH_SETTINGS, type AuthSettings } from '../../../auth/api-key.guard.js';
+import { keyIdOf } from '../../../auth/api-key.js';
 import { PRINCIPAL_KEY } from '../../../auth/principal.js';
 import { scopeOf } from '../../../auth/scope.js';
 import { UserDirectoryFollower } from '../../../auth/user-directory.follower.js';
 import { normalizeEmail } from '../../../domain/user-identity.js';
 import { AUTHORIZATION_ERROR, ClockworkReply } from './clockwork-reply.js';
+import type { RequestWithHeaders } from '../request-headers.js';
 
-interface HttpRequest extends AuthenticatedRequest {
+interface HttpRequest extends AuthenticatedRequest, RequestWithHeaders {
   readonly path: string;
   readonly method: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** `Basic base64(email:key)` → its two parts (split at the first colon, as Werkzeug does). */
@@ -59,12 +60,12 @@ export class ClockworkAuthGuard implements CanActivate {
   }
 
   private refuse(request: HttpRequest, reason: string, key?: string): never {
-    const keyId = key?.split('_')[1];
+    const keyId = key === undefined ? undefined : keyIdOf(key);
     this.settings.logger.warn({
       msg: 'Clockwork API credentials refused',
       reason,
       // The key id is the public part of a key; the secret is never logged.
-      ...(keyId !== undefined && reason !== 'malformed' ? { keyId } : {}),
+      ...(keyId === undefined ? {} : { keyId }),
       method: request.method,
       path: request.path,
     });

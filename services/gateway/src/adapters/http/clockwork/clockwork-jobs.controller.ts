@@ -33,13 +33,10 @@ import {
   type ClockworkJobRef,
   type RawParams,
 } from './clockwork.params.js';
-
-interface HttpRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-}
+import type { RequestWithHeaders } from '../request-headers.js';
 
 /** Flask's `request.is_json`: `application/json` or `application/…+json`. */
-function isJson(request: HttpRequest): boolean {
+function isJson(request: RequestWithHeaders): boolean {
   const type = request.headers['content-type'];
   return typeof type === 'string' && /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type);
 }
@@ -138,7 +135,7 @@ export class ClockworkJobsController {
 
   @Put('user_props/set')
   async setUserProps(
-    @Req() request: HttpRequest,
+    @Req() request: RequestWithHeaders,
     @Body() body: RawParams,
     @CurrentPrincipal() principal: Principal,
     @CurrentScope() scope: QueryScope,
@@ -157,7 +154,7 @@ export class ClockworkJobsController {
   @Put('user_props/delete')
   @Header('Content-Type', 'application/json')
   async deleteUserProps(
-    @Req() request: HttpRequest,
+    @Req() request: RequestWithHeaders,
     @Body() body: RawParams,
     @CurrentPrincipal() principal: Principal,
     @CurrentScope() scope: QueryScope,
@@ -178,7 +175,7 @@ export class ClockworkJobsController {
   /** The older client call: form fields, only the job's owner, the props returned. */
   @Put('user_dict_update')
   async userDictUpdate(
-    @Req() request: HttpRequest,
+    @Req() request: RequestWithHeaders,
     @Query() query: RawParams,
     @Body() body: RawParams | undefined,
     @CurrentPrincipal() principal: Principal,

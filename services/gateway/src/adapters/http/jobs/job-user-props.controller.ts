@@ -16,10 +16,7 @@ import { JobUserPropsService } from '../user-props/job-user-props.service.js';
 import { DtoPipe } from '../validation/dto.pipe.js';
 import { DeleteJobUserPropsParams } from './job-user-props.params.js';
 import { JobPathParams } from './jobs.params.js';
-
-interface HttpRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-}
+import type { RequestWithHeaders } from '../request-headers.js';
 
 const PROPS_REPLY = {
   schema: {
@@ -75,7 +72,7 @@ export class JobUserPropsController {
   async put(
     @Param(DtoPipe) path: JobPathParams,
     @Body() body: unknown,
-    @Req() request: HttpRequest,
+    @Req() request: RequestWithHeaders,
     @CurrentPrincipal() principal: Principal,
     @CurrentScope() scope: QueryScope,
   ) {
@@ -106,7 +103,7 @@ export class JobUserPropsController {
   async remove(
     @Param(DtoPipe) path: JobPathParams,
     @Query(DtoPipe) params: DeleteJobUserPropsParams,
-    @Req() request: HttpRequest,
+    @Req() request: RequestWithHeaders,
     @CurrentPrincipal() principal: Principal,
     @CurrentScope() scope: QueryScope,
   ) {

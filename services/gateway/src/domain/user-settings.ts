@@ -4,6 +4,7 @@ import {
   type ITEMS_PER_PAGE_CHOICES,
   type THEMES,
 } from '@clocktower/contracts';
+import { weightedList } from './weighted-list.js';
 
 /** A user's dashboard settings, as the API shows them: every one, defaults filled in. */
 export interface UserSettings {
@@ -39,17 +40,8 @@ export function defaultSettingsFor(acceptLanguage: string | undefined): UserSett
 }
 
 function preferredLanguage(header: string | undefined): Language {
-  const ranked = (header ?? '')
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return {
-        language: tag.trim().toLowerCase().split('-')[0] ?? '',
-        q: q === undefined ? 1 : Number(q),
-        index,
-      };
-    })
+  const ranked = weightedList(header)
+    .map((choice, index) => ({ language: choice.value.split('-')[0] ?? '', q: choice.q, index }))
     .filter((r) => r.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   const spoken = ranked.find((r) => (LANGUAGES as readonly string[]).includes(r.language));

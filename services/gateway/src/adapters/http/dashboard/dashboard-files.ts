@@ -2,6 +2,7 @@ import { stat, readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { weightedList } from '../../../domain/weighted-list.js';
 
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
@@ -55,11 +56,7 @@ const MAX_CACHED = 512;
 export function chooseEncoding(acceptEncoding: string | undefined): ContentEncoding {
   if (!acceptEncoding) return 'identity';
   const accepted = new Map<string, number>();
-  for (const part of acceptEncoding.split(',')) {
-    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    accepted.set(coding.trim(), q === undefined ? 1 : Number(q));
-  }
+  for (const { value, q } of weightedList(acceptEncoding)) accepted.set(value, q);
   const wants = (coding: string): boolean =>
     (accepted.get(coding) ?? (accepted.has('*') ? accepted.get('*')! : 0)) > 0;
   if (wants('br')) return 'br';

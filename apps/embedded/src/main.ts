@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { ConfigError, parseConfig } from '@clocktower/config';
-import { createLogger, sqliteStoreFile, StoreKind } from '@clocktower/platform';
+import { createLogger, sqliteStoreFile, StoreKind, tuneServiceRuntime } from '@clocktower/platform';
 import { accessLines } from './access-banner.js';
 import { EmbeddedConfig } from './embedded.config.js';
 import { startEmbedded } from './embedded.js';
 
+tuneServiceRuntime();
 let config: EmbeddedConfig;
 try {
   // The one place the embedded process reads its environment.

@@ -25,3 +25,4 @@ export {
   type StartOptions,
 } from './runtime/start-service.js';
 export { runStandalone } from './runtime/run-standalone.js';
+export { SERVICE_V8_FLAGS, tuneServiceRuntime } from './runtime/gc-tuning.js';

@@ -3,6 +3,7 @@ import type { EventStore } from '@clocktower/event-store';
 import type { MessageBus } from '@clocktower/messaging';
 import { connectMessageBus } from '../adapters/message-bus.factory.js';
 import { openEventStore } from '../adapters/event-store.factory.js';
+import { tuneServiceRuntime } from './gc-tuning.js';
 import { createLogger } from './logger.js';
 import { startService } from './start-service.js';
 import type { PlatformConfig } from '../platform.config.js';
@@ -17,6 +18,7 @@ export async function runStandalone<C extends PlatformConfig>(
   definition: ServiceDefinition<C>,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
+  tuneServiceRuntime();
   let config: C;
   try {
     config = parseConfig(definition.configClass, env);

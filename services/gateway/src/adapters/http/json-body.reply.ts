@@ -6,9 +6,20 @@ import type { ServerResponse } from 'node:http';
  * ETag, which for a page of tens of kilobytes of live data costs more than the rest of the request
  * and would rarely match. Errors never come here: they are thrown, for ApiExceptionFilter.
  */
-export function sendJsonBody(response: ServerResponse, body: Uint8Array): void {
+export function sendJsonBody(
+  response: ServerResponse,
+  body: Uint8Array | readonly Uint8Array[],
+): void {
+  const pieces = body instanceof Uint8Array ? [body] : body;
   response.statusCode = 200;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.setHeader('Content-Length', body.length);
-  response.end(body);
+  response.setHeader(
+    'Content-Length',
+    pieces.reduce((n, piece) => n + piece.length, 0),
+  );
+  // Corked: the headers and every piece leave in one write, as one Buffer would.
+  response.cork();
+  for (let i = 0; i < pieces.length - 1; i++) response.write(pieces[i]);
+  response.end(pieces.at(-1));
+  response.uncork();
 }

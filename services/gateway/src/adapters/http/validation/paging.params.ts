@@ -69,14 +69,17 @@ export function pageReply<P extends object>(page: P, params: PagingParams) {
 
 /**
  * pageReply on the projection's page as JSON text (a JSON object), never parsed: its fields are
- * appended before the closing brace. The same text as JSON.stringify(pageReply(page, params)).
+ * appended before the closing brace. The same text as JSON.stringify(pageReply(page, params)), in
+ * two pieces — the projection's bytes up to the brace, not copied, and the appended fields — which
+ * sendJsonBody writes one after the other: copying a 40 KB page into one Buffer per request was
+ * garbage for the collector and nothing else.
  */
-export function pageReplyJson(page: RawJson, params: PagingParams): Buffer {
+export function pageReplyJson(page: RawJson, params: PagingParams): [Uint8Array, Uint8Array] {
   const bytes = page.bytes();
   const end = bytes.lastIndexOf(0x7d); // '}'
   if (bytes[0] !== 0x7b || end < 0)
     throw new Error('the projection answered a page that is not a JSON object');
   const fields = `"limit":${params.limit ?? DEFAULT_PAGE_LIMIT}${params.page === undefined ? '' : `,"page":${params.page}`}}`;
   const empty = end === 1; // '{}'
-  return Buffer.concat([bytes.subarray(0, end), Buffer.from(empty ? fields : `,${fields}`)]);
+  return [bytes.subarray(0, end), Buffer.from(empty ? fields : `,${fields}`)];
 }

@@ -45,7 +45,7 @@ export class ClusterSampleWriter {
   constructor(db: Database.Database) {
     this.stmt = {
       jobTotals: db.prepare<[], { cluster: string; state: string; n: number }>(
-        'SELECT cluster, state, n FROM job_totals WHERE n <> 0',
+        'SELECT cluster, state, SUM(n) AS n FROM job_totals GROUP BY cluster, state HAVING n <> 0',
       ),
       nodeTotals: db.prepare<
         [],

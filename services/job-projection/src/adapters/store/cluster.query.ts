@@ -26,7 +26,7 @@ export class ClusterQuery {
         'SELECT cluster, state FROM clusters WHERE cluster = ?',
       ),
       jobsByState: db.prepare<[string], { state: string; n: number }>(
-        'SELECT state, n FROM job_totals WHERE cluster = ? AND n > 0 ORDER BY state',
+        'SELECT state, SUM(n) AS n FROM job_totals WHERE cluster = ? GROUP BY state HAVING n > 0 ORDER BY state',
       ),
       nodeTotals: db.prepare<[string], NodeTotals>(
         `SELECT state, COUNT(*) AS nodes,

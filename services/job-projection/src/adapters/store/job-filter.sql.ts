@@ -13,7 +13,7 @@ export interface SqlFilter {
   readonly never: boolean;
   /** Only columns that job_counts has too: the total can be summed from it. */
   readonly countable: boolean;
-  /** Only cluster and state: the total can be summed from job_totals (a handful of rows). */
+  /** Only cluster, partition and state: the total can be summed from job_totals (few rows). */
   readonly totalsOnly: boolean;
   /** The expanded state filter, if any. */
   readonly states: readonly string[] | null;
@@ -69,8 +69,7 @@ export function jobFilterSql(filter: JobFilter & Scope, options: JobFilterOption
     else add(`${p}cluster IN (${placeholders(allowed.length)})`, ...allowed);
   } else if (filter.cluster !== undefined) add(`${p}cluster = ?`, filter.cluster);
 
-  const totalsOnly =
-    user === undefined && filter.account === undefined && filter.partition === undefined;
+  const totalsOnly = user === undefined && filter.account === undefined;
   if (filter.account !== undefined) add(`${p}account = ?`, filter.account);
   if (filter.partition !== undefined) add(`${p}partition = ?`, filter.partition);
 

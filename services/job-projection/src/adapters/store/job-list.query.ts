@@ -168,7 +168,7 @@ export class JobListQuery {
     return (this.prepare(sql).get(...filter.params) as { n: number }).n;
   }
 
-  /** Jobs in these states on every cluster, from job_totals (a handful of rows). */
+  /** Jobs in these states on every cluster, from job_totals (a few rows per cluster). */
   private jobsInStates(states: readonly string[]): number {
     const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM job_totals WHERE state IN (${states.map(() => '?').join(', ')})`;
     return (this.prepare(sql).get(...states) as { n: number }).n;

@@ -91,7 +91,7 @@ export class JobWriter {
          ON CONFLICT DO UPDATE SET n = n + excluded.n`,
       ),
       total: db.prepare(
-        `INSERT INTO job_totals (cluster, state, n) VALUES (?, ?, ?)
+        `INSERT INTO job_totals (cluster, partition, state, n) VALUES (?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET n = n + excluded.n`,
       ),
       dropZero: db.prepare(
@@ -170,7 +170,7 @@ export class JobWriter {
       if (n === 0) continue;
       const key = [cols.cluster, cols.partition ?? '', cols.user, cols.account ?? '', cols.state];
       this.stmt.count.run(...key, n);
-      this.stmt.total.run(cols.cluster, cols.state, n);
+      this.stmt.total.run(cols.cluster, cols.partition ?? '', cols.state, n);
       if (n < 0) this.stmt.dropZero.run(...key);
     }
     this.countDeltas.clear();

@@ -10,13 +10,19 @@
  * Sorting all jobs by start or end time, or by job id (jobs_key is numeric-aware), walks an index
  * too; other sorts of a large unfiltered list sort it (updated_at changes with every event: an
  * index on it would be rewritten per event).
+ * A page is ordered by (sort value, id): where an index carries columns after the sort value, id
+ * comes right after it, so that the index's own order is the page's and SQLite reads the first
+ * page off the index instead of sorting each run of equal times (a temporary B-tree: 40 µs of a
+ * user's page at 1,000,000 jobs, 23 µs without).
  * Every index costs each write that changes one of its columns, so columns that change often
  * (updated_at, position, start/end times) are in none of them.
  *
  * job_counts: jobs per (cluster, partition, user, account, state), kept as the jobs change. It
  * answers the users and clusters summaries and a list's total for the common filters without
  * counting rows (counting 100,000 index entries costs more than a page). job_totals is the same
- * per (cluster, state) only: a handful of rows, for the unfiltered and per-cluster totals.
+ * per (cluster, partition, state) only: a few rows per cluster, for the totals of lists filtered by
+ * cluster, partition and state alone, the dashboard's commonest (summing the thousands of
+ * job_counts rows of a busy partition cost 90 µs of a 170 µs query at 1,000,000 jobs).
  *
  * history: every folded event, keyed by its global position, with the job's user, account,
  * partition and state after the change (the change feed filters on them). A job's or node's
@@ -32,10 +38,20 @@
  * minute of event time in which they changed (cluster-sample-writer.ts), for statistics over a
  * period (GetClusterStats) without replaying history: a day is at most 1,440 rows per cluster.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Sorts after any ISO time: active_to of a job not (yet) in a final state. */
 export const OPEN_END = '9999-12-31T23:59:59.999Z';
+
+const JOB_TOTALS_TABLE = `
+CREATE TABLE IF NOT EXISTS job_totals (
+  cluster   TEXT    NOT NULL,
+  partition TEXT    NOT NULL,
+  state     TEXT    NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (cluster, partition, state)
+) WITHOUT ROWID;
+`;
 
 export const CREATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -86,13 +102,7 @@ CREATE TABLE IF NOT EXISTS job_counts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS job_counts_user ON job_counts (user, state);
 
-CREATE TABLE IF NOT EXISTS job_totals (
-  cluster TEXT    NOT NULL,
-  state   TEXT    NOT NULL,
-  n       INTEGER NOT NULL,
-  PRIMARY KEY (cluster, state)
-) WITHOUT ROWID;
-
+${JOB_TOTALS_TABLE}
 CREATE TABLE IF NOT EXISTS nodes (
   id         INTEGER PRIMARY KEY,
   stream     TEXT    NOT NULL UNIQUE,
@@ -166,6 +176,24 @@ CREATE TABLE IF NOT EXISTS cluster_samples (
 `;
 
 /**
+ * What brings a model written by an older build to SCHEMA_VERSION, by the version it has: a
+ * migration derives what it adds from what the model holds, so no replay is needed.
+ */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  // 1 → 2: job_totals per (cluster, partition, state) instead of (cluster, state); id after the
+  // submit time in the indexes that carry more columns (CREATE_QUERY_INDEXES makes them again).
+  1: `
+DROP INDEX IF EXISTS jobs_user;
+DROP INDEX IF EXISTS jobs_cluster;
+DROP INDEX IF EXISTS jobs_submit;
+DROP TABLE job_totals;
+${JOB_TOTALS_TABLE}
+INSERT INTO job_totals (cluster, partition, state, n)
+  SELECT cluster, partition, state, SUM(n) FROM job_counts GROUP BY cluster, partition, state;
+`,
+};
+
+/**
  * The indexes that only queries read (the writers find rows by primary key, jobs_stream and the
  * small tables' keys). Apart from CREATE_SCHEMA so that a bulk load (a rebuild into a fresh file)
  * can create them once at its end: CREATE INDEX sorts the rows once, which is many times cheaper
@@ -173,10 +201,10 @@ CREATE TABLE IF NOT EXISTS cluster_samples (
  */
 export const CREATE_QUERY_INDEXES = `
 CREATE INDEX IF NOT EXISTS jobs_key ON jobs (job_id_num, job_id, cluster);
-CREATE INDEX IF NOT EXISTS jobs_user ON jobs (user, submit_time, state);
-CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster, submit_time, partition, state);
+CREATE INDEX IF NOT EXISTS jobs_user ON jobs (user, submit_time, id, state);
+CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster, submit_time, id, partition, state);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, submit_time);
-CREATE INDEX IF NOT EXISTS jobs_submit ON jobs (submit_time, state);
+CREATE INDEX IF NOT EXISTS jobs_submit ON jobs (submit_time, id, state);
 CREATE INDEX IF NOT EXISTS jobs_active ON jobs (cluster, active_to, first_at);
 CREATE INDEX IF NOT EXISTS jobs_start ON jobs (start_time);
 CREATE INDEX IF NOT EXISTS jobs_end ON jobs (end_time);

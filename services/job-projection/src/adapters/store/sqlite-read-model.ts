@@ -36,7 +36,12 @@ import { JobListQuery } from './job-list.query.js';
 import { JobUserPropsQuery } from './job-user-props.query.js';
 import { NodeQuery } from './node.query.js';
 import type { ApplyResult, ReadModel, Scope } from './read-model.port.js';
-import { CREATE_QUERY_INDEXES, CREATE_SCHEMA, SCHEMA_VERSION } from './read-model.schema.js';
+import {
+  CREATE_QUERY_INDEXES,
+  CREATE_SCHEMA,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+} from './read-model.schema.js';
 
 export interface SqliteReadModelOptions {
   /** Stamps parked events; tests pass a fixed one. */
@@ -52,6 +57,21 @@ export interface SqliteReadModelOptions {
    * unusable: discard it and rebuild again. Call finishBulkLoad() before the model serves queries.
    */
   readonly bulkLoad?: boolean;
+}
+
+/** Brings a model of an older schema to SCHEMA_VERSION, in one transaction. */
+function migrate(db: Database.Database, file: string, from: number): void {
+  db.transaction(() => {
+    for (let version = from; version < SCHEMA_VERSION; version++) {
+      const sql = MIGRATIONS[version];
+      if (sql === undefined)
+        throw new ReadModelSchemaError(
+          `read model ${file} has schema ${version}, which this build cannot migrate: rebuild it`,
+        );
+      db.exec(sql);
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 export class ReadModelSchemaError extends Error {
@@ -137,6 +157,7 @@ export class SqliteReadModel implements ReadModel {
         throw new ReadModelSchemaError(
           `read model ${file} has schema ${version}, this build knows ${SCHEMA_VERSION}: rebuild it or upgrade`,
         );
+      if (version > 0 && version < SCHEMA_VERSION) migrate(db, file, version);
       db.exec(CREATE_SCHEMA);
       if (options.bulkLoad !== true) db.exec(CREATE_QUERY_INDEXES);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export { ValidationFailedError, type FieldIssue } from './validation/validation-failed.error.js';
 export { parseAs, type ClassOf, type ParseOptions } from './validation/parse.js';
+export { ParseCache } from './validation/parse-cache.js';
 export { MessageKind, type MessageClass, type RequestClass } from './messages/message-class.js';
 export {
   createMessage,

@@ -110,4 +110,35 @@ describe('MessageRegistry', () => {
     expect(() => upcasters.upcast('T', 4, 3, {})).toThrow(/newer than this build knows/);
     expect(() => upcasters.register('T', 1, (d) => d)).toThrow(/already registered/);
   });
+
+  it('parses a repeated query once, frozen, and every command and bad query afresh', () => {
+    class ListThings {
+      static readonly type = 'ListThings';
+      static readonly schemaVersion = 1;
+      static readonly kind = MessageKind.Query;
+      @IsString() user!: string;
+    }
+    class CreateThing {
+      static readonly type = 'CreateThing';
+      static readonly schemaVersion = 1;
+      static readonly kind = MessageKind.Command;
+      @IsString() name!: string;
+    }
+    const r = new MessageRegistry().register(ListThings, CreateThing);
+    const wire = (cls: typeof ListThings | typeof CreateThing, data: object) =>
+      JSON.parse(JSON.stringify(createMessage(cls, data))) as unknown;
+    const first = r.parseOf(ListThings, wire(ListThings, { user: 'ada' }));
+    const again = r.parseOf(ListThings, wire(ListThings, { user: 'ada' }));
+    expect(again.data).toBe(first.data);
+    expect(Object.isFrozen(again.data)).toBe(true);
+    expect(again.eventId).not.toBe(first.eventId);
+    expect(r.parseOf(ListThings, wire(ListThings, { user: 'bob' })).data).toEqual({ user: 'bob' });
+    for (let i = 0; i < 2; i++)
+      expect(() => r.parseOf(ListThings, wire(ListThings, { user: 7 }))).toThrow(
+        ValidationFailedError,
+      );
+    const command = r.parseOf(CreateThing, wire(CreateThing, { name: 'x' }));
+    expect(r.parseOf(CreateThing, wire(CreateThing, { name: 'x' })).data).not.toBe(command.data);
+    expect(Object.isFrozen(command.data)).toBe(false);
+  });
 });

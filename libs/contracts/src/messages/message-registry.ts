@@ -1,7 +1,8 @@
 import { EnvelopeShape, type Message } from './envelope.js';
-import type { MessageClass } from './message-class.js';
+import { MessageKind, type MessageClass } from './message-class.js';
 import { UpcasterRegistry } from './upcaster-registry.js';
 import { parseAs, type ParseOptions } from '../validation/parse.js';
+import { ParseCache } from '../validation/parse-cache.js';
 import { ValidationFailedError } from '../validation/validation-failed.error.js';
 
 /**
@@ -10,6 +11,8 @@ import { ValidationFailedError } from '../validation/validation-failed.error.js'
  */
 export class MessageRegistry {
   private readonly classes = new Map<string, MessageClass>();
+  /** Queries' data (filters, never secrets) parsed before: a query repeats, a command rarely. */
+  private readonly queries = new ParseCache();
 
   constructor(readonly upcasters: UpcasterRegistry = new UpcasterRegistry()) {}
 
@@ -71,7 +74,11 @@ export class MessageRegistry {
             cls.schemaVersion,
             data as Record<string, unknown>,
           );
-    return parseAs(cls, lifted, cls.type, options);
+    const parse = () => parseAs(cls, lifted, cls.type, options);
+    if (cls.kind !== MessageKind.Query || typeof lifted !== 'object' || lifted === null)
+      return parse();
+    const key = `${schemaVersion}\u0000${options?.rejectUnknown === true}\u0000${JSON.stringify(lifted)}`;
+    return this.queries.get(cls, key, parse);
   }
 
   private parseEnvelope<T extends object>(

@@ -25,4 +25,8 @@ export {
   type StartOptions,
 } from './runtime/start-service.js';
 export { runStandalone } from './runtime/run-standalone.js';
-export { SERVICE_V8_FLAGS, tuneServiceRuntime } from './runtime/gc-tuning.js';
+export {
+  HIGH_THROUGHPUT_V8_FLAGS,
+  SERVICE_V8_FLAGS,
+  tuneServiceRuntime,
+} from './runtime/gc-tuning.js';

@@ -18,7 +18,7 @@ export async function runStandalone<C extends PlatformConfig>(
   definition: ServiceDefinition<C>,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
-  tuneServiceRuntime();
+  tuneServiceRuntime(definition.v8Flags);
   let config: C;
   try {
     config = parseConfig(definition.configClass, env);

@@ -27,6 +27,11 @@ export interface ServiceDefinition<C extends PlatformConfig = PlatformConfig> {
    * Nest's 100 kB. Larger bodies are answered 413 before any route runs.
    */
   readonly jsonBodyLimit?: string;
+  /**
+   * V8 flags its own process sets at start beside SERVICE_V8_FLAGS (gc-tuning.ts): runStandalone
+   * applies them; the embedded process, which runs every service, applies only the common ones.
+   */
+  readonly v8Flags?: readonly string[];
   /** The service's root module (providers, controllers), given its context. */
   module(context: ServiceContext<C>): DynamicModule;
 }

@@ -26,6 +26,15 @@ export const CLOCKTOWER_VERSION = (
   }
 ).version;
 
+/**
+ * How long an idle keep-alive connection stays open. Node's default (5 s) is shorter than what
+ * clients and proxies keep theirs (nginx 60 s, load balancers 60 s): one that reuses a connection
+ * the server is closing at that moment gets "socket hang up" for a request never served, which
+ * the jobs-api benchmark's paced load (64 sockets, some idle for seconds) met once a run. Longer
+ * than theirs, the client always closes first.
+ */
+export const HTTP_KEEP_ALIVE_MS = 65_000;
+
 export interface StartOptions<C extends PlatformConfig> {
   readonly config: C;
   readonly bus: MessageBus;
@@ -94,8 +103,11 @@ export async function startService<C extends PlatformConfig>(
       (http as NestExpressApplication).useBodyParser('json', { limit: definition.jsonBodyLimit });
     http.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await http.startAllMicroservices();
+    const server = http.getHttpServer() as HttpServer;
+    server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
+    server.headersTimeout = HTTP_KEEP_ALIVE_MS + 1_000;
     await http.listen(options.config.port, options.config.host);
-    const address = (http.getHttpServer() as HttpServer).address();
+    const address = server.address();
     url = `http://${options.config.host}:${address !== null && typeof address === 'object' ? address.port : options.config.port}`;
     app = http;
   } else {

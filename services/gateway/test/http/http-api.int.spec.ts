@@ -62,6 +62,23 @@ describe('the REST API over HTTP', () => {
     gateway.projection.answer(ListJobs, emptyPage).answer(ListNodes, emptyPage);
   });
 
+  it('keeps idle keep-alive connections longer than clients and proxies keep theirs (65 s)', async () => {
+    const { request } = await import('node:http');
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      const req = request(
+        `${gateway.url}/healthz`,
+        { headers: { connection: 'keep-alive' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers['keep-alive'] as string | undefined));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(keepAlive).toBe('timeout=65');
+  });
+
   describe('GET /api/v1/jobs', () => {
     it('maps every filter to the ListJobs query: lists split, states in capitals, name as nameContains, times in UTC', async () => {
       const response = await gateway.get(

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const model = SqliteReadModel.open(modelFile, { bulkLoad: true });
   const started = performance.now();
   const built = fold(model, jobs, seed);
-  model.finishBulkLoad();
+  await model.finishBulkLoad();
   const buildSeconds = (performance.now() - started) / 1_000;
   if (model.position() !== built.lastPosition) {
     throw new Error(

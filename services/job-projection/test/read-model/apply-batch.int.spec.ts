@@ -5,11 +5,13 @@ import {
   JobSubmitted,
   UserCreated,
 } from '@clocktower/contracts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type RecordedEvent } from '@clocktower/event-store';
+import { until } from '@clocktower/testing';
+import { HistoryLoader } from '../../src/adapters/store/history-loader.js';
 import type { SqliteReadModel } from '../../src/adapters/store/sqlite-read-model.js';
 import {
   applyInBatches,
@@ -79,21 +81,46 @@ describe('applyBatch', () => {
     expect(everything(twice, midway)).toEqual(everything(once, midway));
   });
 
-  it('folds the same in bulk-load mode, then serves from a WAL file', () => {
-    const normal = fresh();
+  it('folds the same in bulk-load mode, then serves from a WAL file', async () => {
+    const { model: normal, file: normalFile, dispose: disposeNormal } = openTempModel();
+    disposers.push(disposeNormal);
     applyInBatches(normal, events, 1000);
     const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
     disposers.push(dispose);
     applyInBatches(bulk, events, 1000);
-    bulk.finishBulkLoad();
+    // Its history is written on another thread, into a file beside it, until the end.
+    await until('the history file', () => existsSync(HistoryLoader.fileOf(file)));
+    await bulk.finishBulkLoad();
+    expect(existsSync(HistoryLoader.fileOf(file))).toBe(false);
     applyInBatches(bulk, events, 1000);
     expect(everything(bulk, midway)).toEqual(everything(normal, midway));
     const reader = new Database(file, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    const history = (db: Database.Database): unknown[] =>
+      db.prepare('SELECT * FROM history ORDER BY position').all();
+    const normalReader = new Database(normalFile, { readonly: true });
+    expect(history(reader)).toEqual(history(normalReader));
+    expect(history(reader)).toHaveLength(events.length);
+    for (const index of ['history_ref', 'history_cluster'])
+      expect(
+        reader
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?")
+          .get(index),
+      ).toEqual({ name: index });
+    normalReader.close();
     reader.close();
   });
 
-  it('folds the same in bulk-load mode when jobs leave the cache and are written back', () => {
+  it('stops a bulk load’s history thread and deletes its file when closed before the end', async () => {
+    const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
+    disposers.push(dispose);
+    applyInBatches(bulk, events, 1000);
+    await until('the history file', () => existsSync(HistoryLoader.fileOf(file)));
+    bulk.close();
+    await until('the history file deleted', () => !existsSync(HistoryLoader.fileOf(file)));
+  });
+
+  it('folds the same in bulk-load mode when jobs leave the cache and are written back', async () => {
     const normal = fresh();
     applyInBatches(normal, events, 1000);
     // 250 jobs through a cache of 20: most are written on eviction, and read back when their
@@ -101,7 +128,7 @@ describe('applyBatch', () => {
     const { model: bulk, dispose } = openTempModel('bulk.db', { bulkLoad: true, jobCacheSize: 20 });
     disposers.push(dispose);
     applyInBatches(bulk, events, 170);
-    bulk.finishBulkLoad();
+    await bulk.finishBulkLoad();
     expect(everything(bulk, midway)).toEqual(everything(normal, midway));
   });
 
@@ -124,8 +151,8 @@ describe('applyBatch', () => {
     disposers.push(fromStore.dispose, fromObjects.dispose);
     applyInBatches(fromStore.model, stored, 1000);
     applyInBatches(fromObjects.model, plain, 1000);
-    fromStore.model.finishBulkLoad();
-    fromObjects.model.finishBulkLoad();
+    await fromStore.model.finishBulkLoad();
+    await fromObjects.model.finishBulkLoad();
     expect(everything(fromStore.model, midway)).toEqual(everything(fromObjects.model, midway));
     const rows = (file: string): unknown[] => {
       const db = new Database(file, { readonly: true });

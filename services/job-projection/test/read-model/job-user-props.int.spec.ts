@@ -86,7 +86,7 @@ describe('job-user props in the read model', () => {
     });
   });
 
-  it('folds the same props in a rebuild (bulk load) as live, batch by batch', () => {
+  it('folds the same props in a rebuild (bulk load) as live, batch by batch', async () => {
     const log = new EventLog();
     for (let i = 0; i < 50; i++) {
       const user = `u${i % 3}`;
@@ -111,7 +111,7 @@ describe('job-user props in the read model', () => {
     const { model: rebuilt, dispose } = openTempModel('rebuild.db', { bulkLoad: true });
     disposers.push(dispose);
     rebuilt.applyBatch(log.events);
-    rebuilt.finishBulkLoad();
+    await rebuilt.finishBulkLoad();
     const jobs = ['40', '41', '42', '43'].map((jobId) => ({ cluster: 'mila', jobId }));
     for (const user of ['u0', 'u1', 'u2']) {
       expect(rebuilt.listJobUserProps(user, jobs)).toEqual(live.listJobUserProps(user, jobs));

@@ -5,14 +5,13 @@ import { toIsoUtc } from '../../domain/iso-time.js';
 import { evolveJobView, type FoldableEvent } from '../../domain/job-view.projection.js';
 import { evolveNodeView } from '../../domain/node-view.projection.js';
 import type { ApplyResult, ParkedEvent } from './read-model.port.js';
+import type { HistoryCell as Cell, HistoryLoader } from './history-loader.js';
 import { ClusterSampleWriter } from './cluster-sample-writer.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { JobUserPropsWriter } from './job-user-props-writer.js';
 import { JobWriter } from './job-writer.js';
 import { NodeWriter } from './node-writer.js';
 import { HistoryKind, SNAPSHOT_EVERY } from './read-model.schema.js';
-
-type Cell = string | number | null;
 
 /** The job's attributes after a change, stored with the history row for the change feed. */
 interface Subject {
@@ -68,6 +67,14 @@ function historyInsert(rows: number): string {
   return `INSERT INTO history (${HISTORY_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
 }
 
+/** The statements that insert history rows: the batch writer's, and a bulk load's loader's. */
+export const HISTORY_INSERTS = {
+  insertOne: historyInsert(1),
+  insertChunk: historyInsert(HISTORY_CHUNK),
+  columns: HISTORY_COLUMN_COUNT,
+  chunkRows: HISTORY_CHUNK,
+} as const;
+
 /**
  * Folds batches of events into the tables, in one transaction with the checkpoint. Events of other
  * categories (user-, command-, pipeline-…) are passed over; an event that cannot be folded is
@@ -80,8 +87,11 @@ export class BatchWriter {
   readonly samples: ClusterSampleWriter;
   readonly userProps: JobUserPropsWriter;
   private checkpoint: number;
-  /** History rows not yet inserted: written HISTORY_CHUNK to a statement (fewer native calls). */
-  private readonly pendingHistory: Cell[] = [];
+  /**
+   * History rows not yet inserted: written HISTORY_CHUNK to a statement (fewer native calls), or,
+   * in a bulk load with a loader, handed to it whole at the batch's end.
+   */
+  private pendingHistory: Cell[] = [];
   private readonly stmt;
   private readonly applyTx: (events: readonly RecordedEvent[]) => ParkedEvent[];
   /** Set when a batch of a bulk load failed: nothing more may be written. */
@@ -93,6 +103,8 @@ export class BatchWriter {
     jobCacheSize?: number,
     /** A bulk load (see SqliteReadModel's bulkLoad): job rows written back, no rollback. */
     private bulkLoad = false,
+    /** A bulk load's history written on another thread (history-loader.ts) until endBulkLoad. */
+    private historyLoader: HistoryLoader | undefined = undefined,
   ) {
     this.jobs = new JobWriter(db, jobCacheSize, bulkLoad);
     this.nodes = new NodeWriter(db, bulkLoad);
@@ -100,8 +112,8 @@ export class BatchWriter {
     this.samples = new ClusterSampleWriter(db);
     this.userProps = new JobUserPropsWriter(db);
     this.stmt = {
-      history: db.prepare(historyInsert(1)),
-      historyChunk: db.prepare(historyInsert(HISTORY_CHUNK)),
+      history: db.prepare(HISTORY_INSERTS.insertOne),
+      historyChunk: db.prepare(HISTORY_INSERTS.insertChunk),
       snapshot: db.prepare(
         'INSERT OR REPLACE INTO snapshots (stream, position, occurred_at, view) VALUES (?, ?, ?, ?)',
       ),
@@ -159,6 +171,7 @@ export class BatchWriter {
       })
       .immediate();
     this.bulkLoad = false;
+    this.historyLoader = undefined;
   }
 
   recordPoll(cluster: string, ok: boolean, polledAt: string): void {
@@ -188,9 +201,14 @@ export class BatchWriter {
         parked.push(this.park(event, position, error.message));
       }
     }
-    for (let i = 0; i < this.pendingHistory.length; i += HISTORY_COLUMN_COUNT)
-      this.stmt.history.run(this.pendingHistory.slice(i, i + HISTORY_COLUMN_COUNT));
-    this.pendingHistory.length = 0;
+    if (this.historyLoader) {
+      this.historyLoader.send(this.pendingHistory);
+      this.pendingHistory = [];
+    } else {
+      for (let i = 0; i < this.pendingHistory.length; i += HISTORY_COLUMN_COUNT)
+        this.stmt.history.run(this.pendingHistory.slice(i, i + HISTORY_COLUMN_COUNT));
+      this.pendingHistory.length = 0;
+    }
     this.jobs.flush();
     this.nodes.flush();
     this.clusters.flush();
@@ -292,7 +310,10 @@ export class BatchWriter {
       s.partition,
       s.state,
     );
-    if (this.pendingHistory.length === HISTORY_CHUNK * HISTORY_COLUMN_COUNT) {
+    if (
+      !this.historyLoader &&
+      this.pendingHistory.length === HISTORY_CHUNK * HISTORY_COLUMN_COUNT
+    ) {
       this.stmt.historyChunk.run(this.pendingHistory);
       this.pendingHistory.length = 0;
     }

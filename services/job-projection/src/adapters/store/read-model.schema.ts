@@ -43,6 +43,30 @@ export const SCHEMA_VERSION = 2;
 /** Sorts after any ISO time: active_to of a job not (yet) in a final state. */
 export const OPEN_END = '9999-12-31T23:59:59.999Z';
 
+/** Apart, for a bulk load's history written in a file of its own (history-loader.ts). */
+export const HISTORY_TABLE = `
+CREATE TABLE IF NOT EXISTS history (
+  position       INTEGER PRIMARY KEY,
+  stream         TEXT    NOT NULL,
+  revision       INTEGER NOT NULL,
+  kind           INTEGER NOT NULL,
+  cluster        TEXT    NOT NULL,
+  key            TEXT,
+  ref            INTEGER,
+  type           TEXT    NOT NULL,
+  event_id       TEXT    NOT NULL,
+  occurred_at    TEXT    NOT NULL,
+  slurm_time     TEXT,
+  correlation_id TEXT,
+  causation_id   TEXT,
+  data           TEXT    NOT NULL,
+  user           TEXT,
+  account        TEXT,
+  partition      TEXT,
+  state          TEXT
+);
+`;
+
 const JOB_TOTALS_TABLE = `
 CREATE TABLE IF NOT EXISTS job_totals (
   cluster   TEXT    NOT NULL,
@@ -125,27 +149,7 @@ CREATE TABLE IF NOT EXISTS clusters (
   state   TEXT NOT NULL
 ) WITHOUT ROWID;
 
-CREATE TABLE IF NOT EXISTS history (
-  position       INTEGER PRIMARY KEY,
-  stream         TEXT    NOT NULL,
-  revision       INTEGER NOT NULL,
-  kind           INTEGER NOT NULL,
-  cluster        TEXT    NOT NULL,
-  key            TEXT,
-  ref            INTEGER,
-  type           TEXT    NOT NULL,
-  event_id       TEXT    NOT NULL,
-  occurred_at    TEXT    NOT NULL,
-  slurm_time     TEXT,
-  correlation_id TEXT,
-  causation_id   TEXT,
-  data           TEXT    NOT NULL,
-  user           TEXT,
-  account        TEXT,
-  partition      TEXT,
-  state          TEXT
-);
-
+${HISTORY_TABLE}
 CREATE TABLE IF NOT EXISTS snapshots (
   stream      TEXT    NOT NULL,
   position    INTEGER NOT NULL,
@@ -193,6 +197,12 @@ INSERT INTO job_totals (cluster, partition, state, n)
 `,
 };
 
+/** The history's query indexes (in CREATE_QUERY_INDEXES, and built by a bulk load's loader). */
+export const HISTORY_INDEXES = `
+CREATE INDEX IF NOT EXISTS history_ref ON history (kind, ref, position);
+CREATE INDEX IF NOT EXISTS history_cluster ON history (cluster, occurred_at);
+`;
+
 /**
  * The indexes that only queries read (the writers find rows by primary key, jobs_stream and the
  * small tables' keys). Apart from CREATE_SCHEMA so that a bulk load (a rebuild into a fresh file)
@@ -209,9 +219,7 @@ CREATE INDEX IF NOT EXISTS jobs_active ON jobs (cluster, active_to, first_at);
 CREATE INDEX IF NOT EXISTS jobs_start ON jobs (start_time);
 CREATE INDEX IF NOT EXISTS jobs_end ON jobs (end_time);
 CREATE INDEX IF NOT EXISTS jobs_array ON jobs (array_job_id) WHERE array_job_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS history_ref ON history (kind, ref, position);
-CREATE INDEX IF NOT EXISTS history_cluster ON history (cluster, occurred_at);
-`;
+${HISTORY_INDEXES}`;
 
 /** A view is snapshotted after every this many events of its stream. */
 export const SNAPSHOT_EVERY = 32;

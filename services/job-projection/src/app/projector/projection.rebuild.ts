@@ -28,7 +28,9 @@ export interface SwitchOver {
 /** The fresh model: it may be opened for bulk loading (fast, not crash-safe) until the replay ends. */
 export interface FreshReadModel extends ReadModel {
   /** Makes a bulk-loaded model durable and fit to serve; called once, before the switch-over. */
-  finishBulkLoad?(): void;
+  finishBulkLoad?(): Promise<void> | void;
+  /** Closes it when it will not be used, settling once nothing writes beside its file. */
+  discard?(): Promise<void>;
 }
 
 export interface ProjectionRebuildOptions {
@@ -165,7 +167,7 @@ export class ProjectionRebuild {
       // here, and the live subscription restarts after it.
       await this.replay(fresh, t);
       // A crash before this leaves a file the pointer never named: the next rebuild deletes it.
-      fresh.finishBulkLoad?.();
+      await fresh.finishBulkLoad?.();
       switchOver.install(fresh, file);
       installed = true;
       t.finishedAt = this.clock();
@@ -177,20 +179,23 @@ export class ProjectionRebuild {
         ...this.progress(),
       });
     } catch (error) {
-      t.error = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      try {
+        // Awaited: a bulk load's history thread must have stopped before its files are deleted.
+        if (!installed && fresh) await (fresh.discard?.() ?? fresh.close());
+      } catch {
+        // Closing a model that failed is best effort; its file is deleted next.
+      }
+      // install() changes nothing when it throws, so a file not installed is never in use.
+      if (file !== undefined && !installed) files.remove(file);
+      // Finished only once cleaned up: until then progress() says it is still running.
+      t.error = reason;
       t.finishedAt = this.clock();
       logger.error({
         msg: 'rebuild failed; the active read model is unchanged',
         projection,
         error: t.error,
       });
-      try {
-        if (!installed) fresh?.close();
-      } catch {
-        // Closing a model that failed is best effort; its file is deleted next.
-      }
-      // install() changes nothing when it throws, so a file not installed is never in use.
-      if (file !== undefined && !installed) files.remove(file);
       if (paused && !installed) switchOver.resume();
     }
   }

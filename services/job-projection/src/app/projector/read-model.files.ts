@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { HISTORY_LOADER_SUFFIX } from '../../adapters/store/history-loader.js';
 import { StoreKind, type PlatformConfig } from '@clocktower/platform';
 
 export const DEFAULT_PROJECTION_FILE = 'projection-jobs.db';
@@ -93,10 +94,13 @@ export class ReadModelFiles {
     renameSync(temp, this.pointerFile);
   }
 
-  /** Deletes a read model's file with SQLite's companions (WAL, shared memory, journal). */
+  /**
+   * Deletes a read model's file with SQLite's companions (WAL, shared memory, journal) and the
+   * history file a bulk load writes beside it (HistoryLoader).
+   */
   remove(file: string): void {
     if (file === IN_MEMORY_FILE) return;
-    for (const suffix of ['', '-wal', '-shm', '-journal'])
+    for (const suffix of ['', '-wal', '-shm', '-journal', HISTORY_LOADER_SUFFIX])
       rmSync(`${file}${suffix}`, { force: true });
   }
 

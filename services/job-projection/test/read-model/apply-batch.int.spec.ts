@@ -111,6 +111,21 @@ describe('applyBatch', () => {
     reader.close();
   });
 
+  it('keeps a bulk load’s history backlog bounded: ready() waits until the loader catches up', async () => {
+    const normal = fresh();
+    applyInBatches(normal, events, 1000);
+    const { model: bulk, dispose } = openTempModel('bulk.db', { bulkLoad: true });
+    disposers.push(dispose);
+    // Twenty batches handed over without yielding: none of the loader's acknowledgements is in.
+    applyInBatches(bulk, events, Math.ceil(events.length / 20));
+    const waiting = bulk.ready();
+    expect(waiting).toBeInstanceOf(Promise);
+    await waiting;
+    expect(bulk.ready()).toBeUndefined();
+    await bulk.finishBulkLoad();
+    expect(everything(bulk, midway)).toEqual(everything(normal, midway));
+  });
+
   it('stops a bulk load’s history thread and deletes its file when closed before the end', async () => {
     const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
     disposers.push(dispose);

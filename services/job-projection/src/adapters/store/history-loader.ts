@@ -24,7 +24,17 @@ interface LoaderSetup {
 
 type LoaderMessage =
   { readonly kind: 'rows'; readonly cells: HistoryCell[] } | { readonly kind: 'finish' };
-type LoaderReply = { readonly kind: 'done' } | { readonly kind: 'failed'; readonly error: string };
+type LoaderReply =
+  | { readonly kind: 'inserted' }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'failed'; readonly error: string };
+
+/**
+ * Batches handed over and not inserted yet past which the main thread waits (ready()): the loader
+ * inserts three times faster than the main thread folds, so this is only reached on a slow disk,
+ * where it keeps memory to a few batches (a few MB each) instead of the whole history.
+ */
+export const HISTORY_LOADER_MAX_BATCHES = 8;
 
 /**
  * The loader's thread. It is started from this function's text (Worker `eval`), so that the same
@@ -63,8 +73,10 @@ function loaderThread(load: NodeJS.Require): void {
   port.on('message', (message: LoaderMessage) => {
     if (failed) return;
     try {
-      if (message.kind === 'rows') insert(message.cells);
-      else {
+      if (message.kind === 'rows') {
+        insert(message.cells);
+        reply({ kind: 'inserted' });
+      } else {
         open.exec(setup.indexes);
         open.close();
         reply({ kind: 'done' });
@@ -92,6 +104,9 @@ export class HistoryLoader {
   private failure: Error | undefined;
   private readonly settled: Promise<void>;
   private finished = false;
+  /** Batches handed over and not inserted yet, and who waits for fewer. */
+  private outstanding = 0;
+  private waiters: (() => void)[] = [];
 
   constructor(
     modelFile: string,
@@ -119,9 +134,11 @@ export class HistoryLoader {
       const fail = (error: Error): void => {
         this.failure ??= error;
         reject(this.failure);
+        this.release();
       };
       this.worker.on('message', (reply: LoaderReply) => {
-        if (reply.kind === 'done') resolve();
+        if (reply.kind === 'inserted') this.inserted();
+        else if (reply.kind === 'done') resolve();
         else fail(new Error(`the history loader failed: ${reply.error}`));
       });
       this.worker.on('error', (error: Error) => fail(error));
@@ -141,7 +158,27 @@ export class HistoryLoader {
   /** Hands a batch's rows over (the array is the loader's from now on). */
   send(cells: HistoryCell[]): void {
     if (this.failure) throw this.failure;
-    if (cells.length > 0) this.worker.postMessage({ kind: 'rows', cells } satisfies LoaderMessage);
+    if (cells.length === 0) return;
+    this.outstanding++;
+    this.worker.postMessage({ kind: 'rows', cells } satisfies LoaderMessage);
+  }
+
+  /**
+   * Undefined when another batch may be handed over now; else settles once the loader has caught
+   * up to HISTORY_LOADER_MAX_BATCHES (or failed: send() then says how).
+   */
+  ready(): Promise<void> | undefined {
+    if (this.outstanding < HISTORY_LOADER_MAX_BATCHES || this.failure) return undefined;
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private inserted(): void {
+    this.outstanding--;
+    if (this.outstanding < HISTORY_LOADER_MAX_BATCHES) this.release();
+  }
+
+  private release(): void {
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   /** Asks for the indexes; settles once the file is complete and closed. */

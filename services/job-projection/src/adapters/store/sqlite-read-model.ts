@@ -217,6 +217,14 @@ export class SqliteReadModel implements ReadModel {
     this.bulkLoad = false;
   }
 
+  /**
+   * During a bulk load: undefined when the next batch may come now, else settles once the history
+   * loader has caught up (a bounded backlog, whatever the disk's speed). Otherwise undefined.
+   */
+  ready(): Promise<void> | undefined {
+    return this.historyLoader?.ready();
+  }
+
   position(): bigint {
     return BigInt(this.writer.position());
   }

@@ -31,6 +31,8 @@ export interface FreshReadModel extends ReadModel {
   finishBulkLoad?(): Promise<void> | void;
   /** Closes it when it will not be used, settling once nothing writes beside its file. */
   discard?(): Promise<void>;
+  /** Undefined when the next batch may come now; else settles when it may (a bounded backlog). */
+  ready?(): Promise<void> | undefined;
 }
 
 export interface ProjectionRebuildOptions {
@@ -200,7 +202,7 @@ export class ProjectionRebuild {
     }
   }
 
-  private async replay(fresh: ReadModel, t: Tracking): Promise<void> {
+  private async replay(fresh: FreshReadModel, t: Tracking): Promise<void> {
     let batch: RecordedEvent[] = [];
     for await (const event of this.options.store.readAll({ fromPosition: fresh.position() })) {
       if (this.aborting) throw new RebuildAbortedError();
@@ -208,6 +210,7 @@ export class ProjectionRebuild {
       if (batch.length >= this.batchSize) {
         this.apply(fresh, batch, t);
         batch = [];
+        await fresh.ready?.();
       }
     }
     if (this.aborting) throw new RebuildAbortedError();

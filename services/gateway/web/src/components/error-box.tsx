@@ -1,4 +1,5 @@
 import { ApiError, errorMessage } from '../api/client.js';
+import type { Loaded } from '../use-api.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /**
@@ -46,4 +47,17 @@ export function ErrorBox(props: { readonly error: unknown; readonly onRetry?: ()
       )}
     </div>
   );
+}
+
+/**
+ * What stands in for a resource that has no data yet (useApi drops the data when a request
+ * fails): its error (ErrorBox, with a retry button when `retry`), else the loading line. The
+ * pages' one way of saying "not here yet".
+ */
+export function Pending(props: { readonly loaded: Loaded<unknown>; readonly retry?: boolean }) {
+  const { t } = useI18n();
+  const { loaded } = props;
+  if (loaded.error !== undefined)
+    return <ErrorBox error={loaded.error} {...(props.retry ? { onRetry: loaded.reload } : {})} />;
+  return <p>{t('common.loading')}</p>;
 }

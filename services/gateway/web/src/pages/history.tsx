@@ -1,5 +1,5 @@
 import type { ChangeEntry, ClusterAsOf, ClusterView, ListReply } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { Pager } from '../components/pager.js';
 import { Select } from '../components/select.js';
@@ -118,9 +118,8 @@ function AsOf(props: { readonly cluster: string; readonly time: string }) {
       page,
     }),
   );
-  if (view.error !== undefined) return <ErrorBox error={view.error} />;
   const v = view.data;
-  if (!v) return <p>{t('common.loading')}</p>;
+  if (!v) return <Pending loaded={view} />;
   const pageHref = (n: number): string => {
     const next = new URLSearchParams(query);
     next.set('page', String(n));
@@ -210,9 +209,8 @@ function Changes(props: { readonly cluster: string; readonly from: string; reado
       page,
     }),
   );
-  if (changes.error !== undefined) return <ErrorBox error={changes.error} />;
   const reply = changes.data;
-  if (!reply) return <p>{t('common.loading')}</p>;
+  if (!reply) return <Pending loaded={changes} />;
   const pageHref = (n: number): string => {
     const next = new URLSearchParams(query);
     next.set('changesPage', String(n));

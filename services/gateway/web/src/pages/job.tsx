@@ -1,6 +1,6 @@
 import { ApiError } from '../api/client.js';
 import type { HistoryEntry, JobHistory, JobPendingTime, JobView } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { Fields } from '../components/fields.js';
 import { Link } from '../components/link.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -9,7 +9,7 @@ import { useFormat } from '../format.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useLiveRefresh } from '../live.js';
 import { segment } from '../router.js';
-import { useApi } from '../use-api.js';
+import { useApi, type Loaded } from '../use-api.js';
 
 type Resources = JobView['requested'];
 
@@ -55,9 +55,8 @@ export function JobPage(props: { readonly cluster: string; readonly jobId: strin
     [props.cluster, props.jobId],
   );
 
-  if (job.error !== undefined) return <ErrorBox error={job.error} onRetry={job.reload} />;
   const j = job.data;
-  if (!j) return <p>{t('common.loading')}</p>;
+  if (!j) return <Pending loaded={job} retry />;
   const pipeline = history.data ? pipelineOf(history.data.events) : undefined;
   const jobsOfArray = `/jobs?cluster=${encodeURIComponent(j.cluster)}&arrayJobId=${encodeURIComponent(j.arrayJobId ?? '')}`;
 
@@ -117,24 +116,16 @@ export function JobPage(props: { readonly cluster: string; readonly jobId: strin
         </div>
         <div>
           <h2>{t('job.pending')}</h2>
-          {pending.error !== undefined ? (
-            <ErrorBox error={pending.error} />
-          ) : pending.data ? (
-            <PendingTime pending={pending.data} />
-          ) : (
-            <p>{t('common.loading')}</p>
-          )}
+          {pending.data ? <PendingTime pending={pending.data} /> : <Pending loaded={pending} />}
           <h2>{t('job.userProps')}</h2>
           <UserProps loaded={userProps} />
         </div>
       </div>
       <h2>{t('job.timeline')}</h2>
-      {history.error !== undefined ? (
-        <ErrorBox error={history.error} onRetry={history.reload} />
-      ) : history.data ? (
+      {history.data ? (
         <Timeline events={history.data.events} />
       ) : (
-        <p>{t('common.loading')}</p>
+        <Pending loaded={history} retry />
       )}
     </section>
   );
@@ -171,16 +162,13 @@ function PendingTime(props: { readonly pending: JobPendingTime }) {
   );
 }
 
-function UserProps(props: {
-  readonly loaded: { data: { props: Record<string, unknown> } | undefined; error: unknown };
-}) {
+function UserProps(props: { readonly loaded: Loaded<{ props: Record<string, unknown> }> }) {
   const { t } = useI18n();
   const { data, error } = props.loaded;
   if (error instanceof ApiError && (error.status === 404 || error.status === 501)) {
     return <p class="muted">{t('job.userProps.unavailable')}</p>;
   }
-  if (error !== undefined) return <ErrorBox error={error} />;
-  if (!data) return <p>{t('common.loading')}</p>;
+  if (!data) return <Pending loaded={props.loaded} />;
   const entries = Object.entries(data.props ?? {});
   if (entries.length === 0) return <p class="muted">{t('job.userProps.none')}</p>;
   return (

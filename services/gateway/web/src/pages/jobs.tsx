@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { JobSortField, JobView, ListReply } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { Pager } from '../components/pager.js';
 import { ClusterSelect, Select } from '../components/select.js';
@@ -181,10 +181,8 @@ export function JobsPage() {
         </button>
       </form>
 
-      {jobs.error !== undefined ? (
-        <ErrorBox error={jobs.error} onRetry={jobs.reload} />
-      ) : !reply ? (
-        <p>{t('common.loading')}</p>
+      {!reply ? (
+        <Pending loaded={jobs} retry />
       ) : (
         <>
           <p class="count" data-testid="jobs-total">

@@ -1,5 +1,5 @@
 import type { JobView, ListReply, NodeHistory, NodeView } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { Fields } from '../components/fields.js';
 import { Link } from '../components/link.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -34,9 +34,8 @@ export function NodePage(props: { readonly cluster: string; readonly name: strin
     },
     [props.cluster, props.name],
   );
-  if (node.error !== undefined) return <ErrorBox error={node.error} onRetry={node.reload} />;
   const n = node.data;
-  if (!n) return <p>{t('common.loading')}</p>;
+  if (!n) return <Pending loaded={node} retry />;
   return (
     <section data-testid="node">
       <h1>
@@ -75,10 +74,8 @@ export function NodePage(props: { readonly cluster: string; readonly name: strin
         </div>
         <div>
           <h2>{t('node.jobs')}</h2>
-          {jobs.error !== undefined ? (
-            <ErrorBox error={jobs.error} />
-          ) : !jobs.data ? (
-            <p>{t('common.loading')}</p>
+          {!jobs.data ? (
+            <Pending loaded={jobs} />
           ) : jobs.data.items.length === 0 ? (
             <p>{t('common.empty')}</p>
           ) : (
@@ -101,13 +98,7 @@ export function NodePage(props: { readonly cluster: string; readonly name: strin
         </div>
       </div>
       <h2>{t('node.history')}</h2>
-      {history.error !== undefined ? (
-        <ErrorBox error={history.error} />
-      ) : history.data ? (
-        <Timeline events={history.data.events} />
-      ) : (
-        <p>{t('common.loading')}</p>
-      )}
+      {history.data ? <Timeline events={history.data.events} /> : <Pending loaded={history} />}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { ListReply, NodeView } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { Pager } from '../components/pager.js';
 import { ClusterSelect, Select } from '../components/select.js';
@@ -81,10 +81,8 @@ export function NodesPage() {
           {t('common.clear')}
         </button>
       </form>
-      {nodes.error !== undefined ? (
-        <ErrorBox error={nodes.error} onRetry={nodes.reload} />
-      ) : !reply ? (
-        <p>{t('common.loading')}</p>
+      {!reply ? (
+        <Pending loaded={nodes} retry />
       ) : (
         <>
           <p class="count">{t('nodes.count', { total: f.number(reply.total) })}</p>

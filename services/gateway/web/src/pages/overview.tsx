@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api/client.js';
 import type { ClusterStats, ClusterView } from '../api/types.js';
-import { ErrorBox } from '../components/error-box.js';
+import { Pending } from '../components/error-box.js';
 import { LineChart } from '../components/line-chart.js';
 import { Link } from '../components/link.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -48,9 +48,7 @@ export function OverviewPage() {
     navigate(href('/', next), { replace: true });
   };
 
-  if (clusters.error !== undefined)
-    return <ErrorBox error={clusters.error} onRetry={clusters.reload} />;
-  if (!clusters.data) return <p>{t('common.loading')}</p>;
+  if (!clusters.data) return <Pending loaded={clusters} retry />;
   return (
     <section>
       <h1>{t('overview.title')}</h1>

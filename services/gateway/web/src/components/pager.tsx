@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/i18n.js';
+import { href } from '../router.js';
 import { Link } from './link.js';
 
 /** Previous / next links of a paged list; `hrefOf(page)` keeps the page in the URL. */
@@ -25,4 +26,21 @@ export function Pager(props: {
       )}
     </nav>
   );
+}
+
+/**
+ * `hrefOf` for a Pager: the page `path` with the current `query` and `param` (the page's number)
+ * set; a cursor goes, since a page and a cursor are exclusive.
+ */
+export function pageHrefs(
+  path: string,
+  query: URLSearchParams,
+  param = 'page',
+): (page: number) => string {
+  return (page) => {
+    const next = new URLSearchParams(query);
+    next.delete('cursor');
+    next.set(param, String(page));
+    return href(path, next);
+  };
 }

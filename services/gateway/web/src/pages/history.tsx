@@ -1,7 +1,7 @@
 import type { ChangeEntry, ClusterAsOf, ClusterView, ListReply } from '../api/types.js';
 import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
-import { Pager } from '../components/pager.js';
+import { Pager, pageHrefs } from '../components/pager.js';
 import { Select } from '../components/select.js';
 import { StateBadge } from '../components/state-badge.js';
 import { describeEvent } from '../components/timeline.js';
@@ -120,11 +120,7 @@ function AsOf(props: { readonly cluster: string; readonly time: string }) {
   );
   const v = view.data;
   if (!v) return <Pending loaded={view} />;
-  const pageHref = (n: number): string => {
-    const next = new URLSearchParams(query);
-    next.set('page', String(n));
-    return href('/history', next);
-  };
+  const pageHref = pageHrefs('/history', query);
   return (
     <div data-testid="as-of">
       <ul class="counts">
@@ -211,11 +207,7 @@ function Changes(props: { readonly cluster: string; readonly from: string; reado
   );
   const reply = changes.data;
   if (!reply) return <Pending loaded={changes} />;
-  const pageHref = (n: number): string => {
-    const next = new URLSearchParams(query);
-    next.set('changesPage', String(n));
-    return href('/history', next);
-  };
+  const pageHref = pageHrefs('/history', query, 'changesPage');
   const target = (c: ChangeEntry): string | null =>
     c.key === null
       ? null

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { JobSortField, JobView, ListReply } from '../api/types.js';
 import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
-import { Pager } from '../components/pager.js';
+import { Pager, pageHrefs } from '../components/pager.js';
 import { ClusterSelect, Select } from '../components/select.js';
 import { StateBadge } from '../components/state-badge.js';
 import { formFields } from '../form-fields.js';
@@ -81,12 +81,7 @@ export function JobsPage() {
     next.delete('cursor');
     return href('/jobs', next);
   };
-  const pageHref = (page: number): string => {
-    const next = new URLSearchParams(query);
-    next.delete('cursor');
-    next.set('page', String(page));
-    return href('/jobs', next);
-  };
+  const pageHref = pageHrefs('/jobs', query);
 
   const reply = jobs.data;
   const limit = reply?.limit ?? settings.itemsPerPage;

@@ -1,7 +1,7 @@
 import type { ListReply, NodeView } from '../api/types.js';
 import { Pending } from '../components/error-box.js';
 import { Link } from '../components/link.js';
-import { Pager } from '../components/pager.js';
+import { Pager, pageHrefs } from '../components/pager.js';
 import { ClusterSelect, Select } from '../components/select.js';
 import { StateBadge } from '../components/state-badge.js';
 import { formFields } from '../form-fields.js';
@@ -27,11 +27,7 @@ export function NodesPage() {
   const nodes = useApi<ListReply<NodeView>>(`/nodes?${params.toString()}`);
   const cluster = query.get('cluster');
   useLiveRefresh((c) => c.kind === 'node' && (!cluster || c.cluster === cluster), nodes.reload, []);
-  const pageHref = (page: number): string => {
-    const next = new URLSearchParams(query);
-    next.set('page', String(page));
-    return href('/nodes', next);
-  };
+  const pageHref = pageHrefs('/nodes', query);
   const reply = nodes.data;
   return (
     <section>

@@ -1,8 +1,6 @@
 import {
   connect,
   headers as natsHeaders,
-  RequestError,
-  TimeoutError,
   ClosedConnectionError,
   DrainingConnectionError,
   type Msg,
@@ -21,11 +19,7 @@ import type {
 } from '../../port/message-bus.port.js';
 import { checkedSubjectPrefix } from '../../port/subject-prefix.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../port/message-bus.port.js';
-import {
-  BusUnavailableError,
-  NoResponderError,
-  RequestTimeoutError,
-} from '../../port/bus.errors.js';
+import { BusError, BusUnavailableError } from '../../port/bus.errors.js';
 import {
   fromErrorReply,
   STATUS_ERROR,
@@ -34,6 +28,7 @@ import {
   toErrorReply,
 } from '../../port/reply-protocol.js';
 import { decodeBody, encodeBody, RawJson } from '../../port/json-body.js';
+import { NatsRequestMux } from './request-mux.js';
 
 export interface NatsMessageBusOptions extends SubjectPrefixOption {
   /** One or more `nats://host:port` URLs. */
@@ -62,12 +57,15 @@ function fromNatsHeaders(h: MsgHdrs | undefined): Record<string, string> {
 /** The distributed bus: core NATS request/reply and publish/subscribe, with queue groups. */
 export class NatsMessageBus implements MessageBus {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly requests: NatsRequestMux;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly options: NatsMessageBusOptions,
     readonly subjectPrefix: string,
-  ) {}
+  ) {
+    this.requests = new NatsRequestMux(nc);
+  }
 
   /** Connects, or fails with BusUnavailableError naming the servers. */
   static async connect(options: NatsMessageBusOptions): Promise<NatsMessageBus> {
@@ -79,8 +77,8 @@ export class NatsMessageBus implements MessageBus {
         ...(options.name === undefined ? {} : { name: options.name }),
         timeout: options.connectTimeoutMs ?? 5_000,
         maxReconnectAttempts: -1,
-        // Otherwise every request builds an Error up front (a stack trace) in case it times
-        // out: a measurable share of a gateway's CPU, for a trace that our errors never show.
+        // No stack-trace Error built for every message in case it fails (requests go through
+        // NatsRequestMux, which builds none).
         noAsyncTraces: true,
       });
       return new NatsMessageBus(nc, options, subjectPrefix);
@@ -97,12 +95,12 @@ export class NatsMessageBus implements MessageBus {
     let reply: Msg;
     try {
       const hdrs = toNatsHeaders(options.headers);
-      reply = await this.nc.request(subject, encodeBody(data), {
-        timeout: timeoutMs,
+      reply = await this.requests.request(subject, encodeBody(data), {
+        timeoutMs,
         ...(hdrs ? { headers: hdrs } : {}),
       });
     } catch (error) {
-      throw this.translate(error, subject, timeoutMs);
+      throw this.translate(error, subject);
     }
     if (reply.headers?.get(STATUS_HEADER) === STATUS_ERROR) {
       throw fromErrorReply(subject, decodeBody(reply.data));
@@ -120,7 +118,7 @@ export class NatsMessageBus implements MessageBus {
       this.nc.publish(subject, encodeBody(data), hdrs ? { headers: hdrs } : undefined);
       await Promise.resolve();
     } catch (error) {
-      throw this.translate(error, subject, 0);
+      throw this.translate(error, subject);
     }
   }
 
@@ -166,7 +164,7 @@ export class NatsMessageBus implements MessageBus {
     try {
       await this.nc.flush();
     } catch (error) {
-      throw this.translate(error, '(flush)', 0);
+      throw this.translate(error, '(flush)');
     }
   }
 
@@ -203,15 +201,8 @@ export class NatsMessageBus implements MessageBus {
     }
   }
 
-  private translate(error: unknown, subject: string, timeoutMs: number): Error {
-    if (error instanceof RequestError && error.isNoResponders())
-      return new NoResponderError(subject, { cause: error });
-    if (
-      error instanceof TimeoutError ||
-      (error instanceof RequestError && error.cause instanceof TimeoutError)
-    ) {
-      return new RequestTimeoutError(subject, timeoutMs, { cause: error });
-    }
+  private translate(error: unknown, subject: string): Error {
+    if (error instanceof BusError) return error;
     if (error instanceof ClosedConnectionError || error instanceof DrainingConnectionError) {
       return new BusUnavailableError(`the NATS connection is closed (${subject})`, {
         cause: error,

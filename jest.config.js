@@ -31,7 +31,11 @@ const moduleNameMapper = {
   ...Object.fromEntries(
     packages
       .filter(({ dir, name }) => existsSync(join(root, dir, name, 'src', 'index.ts')))
-      .map(({ dir, name }) => [`^@clocktower/${name}$`, `${root}/${dir}/${name}/src/index.ts`]),
+      .flatMap(({ dir, name }) => [
+        [`^@clocktower/${name}$`, `${root}/${dir}/${name}/src/index.ts`],
+        // A package's further entries (package.json "exports"), e.g. @clocktower/event-store/eventstoredb.
+        [`^@clocktower/${name}/([a-z-]+)$`, `${root}/${dir}/${name}/src/$1.ts`],
+      ]),
   ),
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

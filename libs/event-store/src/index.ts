@@ -31,16 +31,3 @@ export {
 export { InMemoryCheckpointStore } from './checkpoints/memory-checkpoint-store.js';
 export { SqliteCheckpointStore } from './checkpoints/sqlite-checkpoint-store.js';
 export { CREATE_SCHEMA as SQLITE_EVENT_STORE_SCHEMA } from './adapters/sqlite/sqlite-schema.js';
-export {
-  EventStoreDbEventStore,
-  DEFAULT_IDEMPOTENCY_WINDOW,
-  type EventStoreDbEventStoreOptions,
-} from './adapters/eventstoredb/eventstoredb-event-store.js';
-export {
-  UnreadableEventError,
-  StreamTombstonedError,
-} from './adapters/eventstoredb/eventstoredb-errors.js';
-export {
-  encodePosition as encodeEventStoreDbPosition,
-  decodePosition as decodeEventStoreDbPosition,
-} from './adapters/eventstoredb/eventstoredb-position.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { until } from '@clocktower/testing';
-import { EventStoreDbEventStore, type RecordedEvent } from '../src/index.js';
+import type { RecordedEvent } from '../src/index.js';
+import { EventStoreDbEventStore } from '../src/eventstoredb.js';
 import { eventStoreContract, testEvent } from './event-store.contract.js';
 import { EventStoreDbEmulation, type EmulationOptions } from './eventstoredb-emulation.js';
 

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { StartedTestContainer } from 'testcontainers';
 import { until } from '@clocktower/testing';
-import {
-  EventStoreDbEventStore,
-  EventStoreUnavailableError,
-  type RecordedEvent,
-} from '../src/index.js';
+import { EventStoreUnavailableError, type RecordedEvent } from '../src/index.js';
+import { EventStoreDbEventStore } from '../src/eventstoredb.js';
 import { eventStoreContract, testEvent } from './event-store.contract.js';
 
 /**

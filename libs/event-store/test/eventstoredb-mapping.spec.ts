@@ -11,7 +11,7 @@ import {
   toRecordedEvent,
 } from '../src/adapters/eventstoredb/eventstoredb-event-data.js';
 import { redactConnectionString } from '../src/adapters/eventstoredb/eventstoredb-errors.js';
-import { UnreadableEventError } from '../src/index.js';
+import { UnreadableEventError } from '../src/eventstoredb.js';
 import { testEvent } from './event-store.contract.js';
 
 const U64_MAX = (1n << 64n) - 1n;

@@ -31,7 +31,7 @@ export async function openEventStore(
       return SqliteEventStore.open({ file: sqliteStoreFile(config) });
     }
     case StoreKind.EventStoreDb: {
-      const { EventStoreDbEventStore } = await import('@clocktower/event-store');
+      const { EventStoreDbEventStore } = await import('@clocktower/event-store/eventstoredb');
       return EventStoreDbEventStore.connect(config.eventStoreUrl!);
     }
   }

@@ -5,8 +5,9 @@ export { parseAs, type ClassOf, type ParseOptions } from './validation/parse.js'
 export { ParseCache } from './validation/parse-cache.js';
 export { MessageKind, type MessageClass, type RequestClass } from './messages/message-class.js';
 export {
+  checkEnvelope,
   createMessage,
-  EnvelopeShape,
+  type EnvelopeShape,
   type CreateMessageOptions,
   type Message,
 } from './messages/envelope.js';

@@ -85,6 +85,55 @@ describe('MessageRegistry', () => {
     expect(() => registry().parse(fixed)).toThrow(/data\.jobId.*data\.user.*data\.requested\.cpus/);
   });
 
+  it("checks each envelope field's rule, naming every problem of every field", () => {
+    const issuesOf = (input: unknown): unknown => {
+      try {
+        registry().parse(input);
+      } catch (error) {
+        return (error as ValidationFailedError).issues;
+      }
+      return [];
+    };
+    expect(issuesOf([])).toEqual([{ path: '', problems: ['must be a JSON object'] }]);
+    expect(issuesOf({})).toEqual([
+      { path: 'type', problems: ['type should not be empty', 'type must be a string'] },
+      {
+        path: 'schemaVersion',
+        problems: [
+          'schemaVersion must not be less than 1',
+          'schemaVersion must be an integer number',
+        ],
+      },
+      { path: 'eventId', problems: ['eventId should not be empty', 'eventId must be a string'] },
+      {
+        path: 'correlationId',
+        problems: ['correlationId should not be empty', 'correlationId must be a string'],
+      },
+      {
+        path: 'causationId',
+        problems: ['causationId should not be empty', 'causationId must be a string'],
+      },
+      { path: 'occurredAt', problems: ['occurredAt must be a valid ISO 8601 date string'] },
+      { path: 'data', problems: ['data must be an object'] },
+    ]);
+    expect(
+      issuesOf({
+        type: 'JobSubmitted',
+        schemaVersion: 2.5,
+        eventId: 7,
+        correlationId: 'c',
+        causationId: 'c',
+        occurredAt: '2026-02-30T10:00:00Z',
+        data: [],
+      }),
+    ).toEqual([
+      { path: 'schemaVersion', problems: ['schemaVersion must be an integer number'] },
+      { path: 'eventId', problems: ['eventId must be a string'] },
+      { path: 'occurredAt', problems: ['occurredAt must be a valid ISO 8601 date string'] },
+      { path: 'data', problems: ['data must be an object'] },
+    ]);
+  });
+
   it('rejects an unknown type and unknown fields when asked to', () => {
     expect(() =>
       registry().parse({

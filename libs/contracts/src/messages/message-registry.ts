@@ -1,4 +1,4 @@
-import { EnvelopeShape, type Message } from './envelope.js';
+import { checkEnvelope, type EnvelopeShape, type Message } from './envelope.js';
 import { MessageKind, type MessageClass } from './message-class.js';
 import { UpcasterRegistry } from './upcaster-registry.js';
 import { parseAs, type ParseOptions } from '../validation/parse.js';
@@ -33,7 +33,7 @@ export class MessageRegistry {
 
   /** Parses a whole envelope whose `type` must be registered. */
   parse(input: unknown, what = 'message', options?: ParseOptions): Message {
-    const envelope = parseAs(EnvelopeShape, input, what);
+    const envelope = checkEnvelope(input, what);
     const cls = this.classes.get(envelope.type);
     if (!cls) {
       throw new ValidationFailedError(what, [
@@ -49,7 +49,7 @@ export class MessageRegistry {
     input: unknown,
     options?: ParseOptions,
   ): Message<T> {
-    const envelope = parseAs(EnvelopeShape, input, cls.type);
+    const envelope = checkEnvelope(input, cls.type);
     if (envelope.type !== cls.type) {
       throw new ValidationFailedError(cls.type, [
         { path: 'type', problems: [`expected ${cls.type}, got ${JSON.stringify(envelope.type)}`] },

@@ -75,6 +75,35 @@ export function messageBusContract(name: string, open: () => Promise<BusHarness>
       });
     });
 
+    it('matches many concurrent replies, answered out of order, each to its own request', async () => {
+      harness.b.handle(subject('shuffle'), async ({ data }) => {
+        const { n } = data as { n: number };
+        await new Promise((resolve) => setTimeout(resolve, (n * 7) % 23));
+        return { n };
+      });
+      await harness.b.flush();
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, (_, n) => harness.a.request(subject('shuffle'), { n })),
+      );
+      expect(replies).toEqual(Array.from({ length: 200 }, (_, n) => ({ n })));
+    });
+
+    it('drops a reply that comes after its request timed out; the next request gets its own', async () => {
+      let calls = 0;
+      harness.b.handle(subject('late'), async () => {
+        const call = ++calls;
+        if (call === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+        return { call };
+      });
+      await harness.b.flush();
+      await expect(
+        harness.a.request(subject('late'), {}, { timeoutMs: 50 }),
+      ).rejects.toBeInstanceOf(RequestTimeoutError);
+      const next = harness.a.request(subject('late'), {}, { timeoutMs: 2_000 });
+      await new Promise((resolve) => setTimeout(resolve, 400)); // the late reply has come by now
+      await expect(next).resolves.toEqual({ call: 2 });
+    });
+
     it("returns a handler's error as a typed RemoteHandlerError keeping its code and details", async () => {
       harness.b.handle(subject('coded'), () => {
         throw new CodedError('job lab/42 is unknown');

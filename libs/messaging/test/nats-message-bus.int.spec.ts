@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { labComponent } from '@clocktower/testing';
 import { BusUnavailableError, NatsMessageBus } from '../src/index.js';
 import { messageBusContract } from './message-bus.contract.js';
@@ -10,6 +11,24 @@ if (nats.available) {
     const a = await NatsMessageBus.connect({ servers: nats.value, name: 'contract-a' });
     const b = await NatsMessageBus.connect({ servers: nats.value, name: 'contract-b' });
     return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+  });
+
+  describe('nats bus: requests in flight when the connection closes', () => {
+    it('fail with BusUnavailableError instead of waiting out their timeout', async () => {
+      const a = await NatsMessageBus.connect({ servers: nats.value, name: 'closing-a' });
+      const b = await NatsMessageBus.connect({ servers: nats.value, name: 'closing-b' });
+      try {
+        const subject = `closing${randomBytes(4).toString('hex')}.never`;
+        b.handle(subject, () => new Promise((resolve) => setTimeout(resolve, 1_000)));
+        await b.flush();
+        const pending = a.request(subject, {}, { timeoutMs: 120_000 });
+        await a.flush();
+        await a.close();
+        await expect(pending).rejects.toBeInstanceOf(BusUnavailableError);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    }, 10_000);
   });
 } else {
   describe.skip(`message bus contract: nats (${nats.reason})`, () => {

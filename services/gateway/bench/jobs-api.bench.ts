@@ -29,7 +29,8 @@ import { HIGH_THROUGHPUT_V8_FLAGS, tuneServiceRuntime } from '@clocktower/platfo
 
 // The load generator receives the same 40 KB answers as the gateway: with V8's defaults it paused
 // for a full collection several times a second (see SERVICE_V8_FLAGS), and a load generator that
-// pauses delays the answers it times. It runs with the gateway's flags.
+// pauses delays the answers it times. It runs with the gateway's flags, and the paced generator in
+// a thread with a small young generation (paced-load.ts).
 tuneServiceRuntime(HIGH_THROUGHPUT_V8_FLAGS);
 
 const QUICK = isQuickRun();

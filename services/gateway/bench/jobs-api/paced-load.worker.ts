@@ -2,8 +2,8 @@
  * The paced load generator's own thread (see paced-load.ts, which starts it): it paces the
  * requests, times them and posts the run's LoadRun back.
  */
-import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { KeepAliveClient } from './keep-alive-client.js';
 import { LoadRecorder, type LoadRun } from './load-stats.js';
 import type { PacedLoadOptions } from './paced-load.js';
 
@@ -31,8 +31,7 @@ async function pacedLoad({
   maxSockets,
 }: PacedLoadOptions): Promise<LoadRun> {
   const recorder = new LoadRecorder();
-  const agent = new Agent({ keepAlive: true, maxSockets });
-  const url = new URL(target.url);
+  const client = new KeepAliveClient(new URL(target.url), target.headers, maxSockets);
   const total = Math.round(ratePerSecond * seconds);
   const intervalMs = 1_000 / ratePerSecond;
   /** Due times of the requests sent and not answered yet. */
@@ -50,28 +49,12 @@ async function pacedLoad({
       if (waiting.size === 0) drained?.();
       return true;
     };
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        headers: target.headers,
-      },
-      (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        res.on('end', () => {
-          if (!settle()) return;
-          lastAnswerAt = performance.now();
-          recorder.record(res.statusCode ?? 0, bytes, lastAnswerAt - dueAt);
-        });
-      },
-    );
-    req.on('error', (error) => {
-      if (settle()) recorder.error(error);
+    client.get((result) => {
+      if (!settle()) return;
+      if (!result.ok) return recorder.error(result.error);
+      lastAnswerAt = performance.now();
+      recorder.record(result.status, result.bytes, lastAnswerAt - dueAt);
     });
-    req.end();
   };
 
   const started = performance.now();
@@ -100,7 +83,7 @@ async function pacedLoad({
   for (const entry of waiting) recorder.giveUp(end - entry.dueAt);
   for (const dueAt of neverSent) recorder.giveUp(end - dueAt);
   waiting.clear();
-  agent.destroy();
+  client.close();
   // The rate answered: over the run, or until the last answer if that came later.
   return recorder.summarize(target.label, Math.max(seconds, (lastAnswerAt - started) / 1_000));
 }

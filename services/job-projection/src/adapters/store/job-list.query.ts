@@ -49,7 +49,6 @@ const SORTS: Readonly<Record<JobSortField, SortSpec>> = {
   state: { primary: 'state', nullable: false, secondary: [] },
 };
 
-type KeyRow = { id: number } & Record<string, SqlParam>;
 interface JobRow {
   id: number;
   stream: string;
@@ -57,6 +56,11 @@ interface JobRow {
   position: number;
   record: string;
 }
+/** A row of the walk: its sort values (for the cursor) and what the page shows of it. */
+type KeyRow = JobRow & Record<string, SqlParam>;
+
+/** What a page shows of each job, read in the same statement as the sort order's walk. */
+const VIEW_COLUMNS = ['stream', 'updated_at', 'position', 'record'] as const;
 
 /** One phase of the keyset walk: the rows that have the sort value, or those that have none. */
 interface Phase {
@@ -69,7 +73,7 @@ interface Phase {
 /**
  * listJobs: the filters as SQL, keyset paging over (sort value, id) with rows lacking the sort
  * value after all others whichever the direction, and the total from job_counts where the filters
- * allow. Ids are read first from the index, then only the page's rows are read and parsed.
+ * allow. One statement walks the sort order's index and returns the page's rows, views included.
  */
 export class JobListQuery {
   private readonly statements = new Map<string, Database.Statement>();
@@ -155,7 +159,7 @@ export class JobListQuery {
             id: last.id,
           })
         : null;
-    return { rows: this.rows(page.map((r) => r.id)), total, nextCursor };
+    return { rows: page, total, nextCursor };
   }
 
   private total(filter: SqlFilter): number {
@@ -194,20 +198,14 @@ export class JobListQuery {
       params.push(...values, phase.after.id);
     }
     const where = terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '';
+    // The view's columns come with the walk: SQLite seeks a row in the table for them only when it
+    // returns that row (its seek is deferred), never for rows the index lets it skip or filter out,
+    // and no second statement looks the page's ids up again.
+    const columns = [...new Set(['id', spec.primary, ...spec.secondary, ...VIEW_COLUMNS])];
     const sql =
-      `SELECT id, ${[spec.primary, ...spec.secondary].join(', ')} FROM jobs ${where} ` +
+      `SELECT ${columns.join(', ')} FROM jobs ${where} ` +
       `ORDER BY ${keyColumns.map((c) => `${c} ${dir}`).join(', ')} LIMIT ? OFFSET ?`;
     return this.prepare(sql).all(...params, phase.limit, phase.offset) as KeyRow[];
-  }
-
-  /** The page's rows, in the order of `ids`. */
-  private rows(ids: readonly number[]): JobRow[] {
-    if (ids.length === 0) return [];
-    const rows = this.prepare(
-      `SELECT id, stream, updated_at, position, record FROM jobs WHERE id IN (${ids.map(() => '?').join(', ')})`,
-    ).all(...ids) as JobRow[];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)!);
   }
 
   /** Statements are cached by their text: a filter combination is prepared once. */

@@ -46,7 +46,7 @@ export class NatsRequestMux {
 
   constructor(private readonly nc: NatsConnection) {
     this.prefix = `${createInbox()}.`;
-    void nc.closed().then(() => this.failAll());
+    void nc.closed().then(() => this.failAll('the NATS connection closed'));
   }
 
   request(
@@ -55,7 +55,13 @@ export class NatsRequestMux {
     options: { readonly timeoutMs: number; readonly headers?: MsgHdrs },
   ): Promise<Msg> {
     this.subscription ??= this.nc.subscribe(`${this.prefix}*`, {
-      callback: (_error, msg) => this.settle(msg),
+      callback: (error, msg) => {
+        if (!error) return this.settle(msg);
+        // The server ended the subscription (a permission on the inbox, say): what waits on it
+        // fails now, naming why, and the next request subscribes again.
+        this.subscription = undefined;
+        this.failAll(`the reply subscription ${this.prefix}* failed (${error.message})`);
+      },
     });
     const id = (this.nextId++).toString(36);
     return new Promise<Msg>((resolve, reject) => {
@@ -104,14 +110,15 @@ export class NatsRequestMux {
     if (next !== Infinity) this.arm(next);
   }
 
-  private failAll(): void {
+  private failAll(why: string): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const request of this.pending.values()) {
-      request.reject(
-        new BusUnavailableError(`the NATS connection closed before ${request.subject} answered`),
-      );
-    }
+    this.timer = undefined;
+    this.timerDeadline = Infinity;
+    const requests = [...this.pending.values()];
     this.pending.clear();
+    for (const request of requests) {
+      request.reject(new BusUnavailableError(`${why} before ${request.subject} answered`));
+    }
   }
 }
 

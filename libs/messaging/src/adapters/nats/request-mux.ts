@@ -26,11 +26,12 @@ interface Pending {
  * Request/reply over one wildcard subscription on a private inbox (`<inbox>.<id>`), replies
  * matched to requests by id, and one timer for all of them, armed for the earliest deadline.
  *
- * Why not nats.js's own `request`: it arms a timer for every request (and builds an Error to
- * cancel it), and those short-lived timers keep each reply's buffer alive past the young
- * generation's collections, so only a full mark-compact frees them. In the gateway, passing 40 KB
- * pages at 1,500 requests/s, that was a full collection (5-30 ms pause) about every second,
- * most of the API's slow answers; here, replies die young (bench/README.md, `gateway.jobs-api`).
+ * Why not nats.js's own `request`: it arms a timer for every request and builds an Error to
+ * cancel it. Measured apart (40 KB replies at 1,500 requests/s), those requests left the replies'
+ * buffers to full mark-compacts, one every ~0.6 s, where this mux's mostly died in scavenges. In
+ * the gateway the full collections remain (about one every 1.3 s: the replies still reach the
+ * controller through promises, bench/README.md, `gateway.jobs-api`), but no Error is built and
+ * no timer armed per request.
  *
  * Errors are the bus's own: NoResponderError at once when nobody listens, RequestTimeoutError
  * once the request's timeout has passed with no reply, BusUnavailableError for requests in flight

@@ -107,6 +107,19 @@ describe('applyBatch', () => {
           .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?")
           .get(index),
       ).toEqual({ name: index });
+    // The file that takes the model's place is the history loader's, every other table copied
+    // into it: the same tables and indexes, defined the same, and the same schema version.
+    const schema = (db: Database.Database): unknown[] =>
+      db
+        .prepare(
+          "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name",
+        )
+        .all();
+    expect(schema(reader)).toEqual(schema(normalReader));
+    expect(schema(reader).length).toBeGreaterThan(20);
+    expect(reader.pragma('user_version', { simple: true })).toBe(
+      normalReader.pragma('user_version', { simple: true }),
+    );
     normalReader.close();
     reader.close();
   });

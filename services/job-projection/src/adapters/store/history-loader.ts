@@ -92,11 +92,10 @@ function loaderThread(load: NodeJS.Require): void {
  * A bulk load's history, written on the second core: the main thread folds the events and hands
  * each batch's history rows over (one message per batch); this thread inserts them into a file of
  * its own and, at the end, builds the history's indexes there while the main thread writes its last
- * job rows and builds the jobs indexes. The model then takes the finished table in one copy
- * (SqliteReadModel.finishBulkLoad: SQLite's transfer of a whole table with its indexes into an
- * empty one of the same shape copies cells without sorting: about 1 s for 1,000,000 rows, against
- * 2.5 s of INSERTs and 1.2 s of index builds on the main thread). The rows are the ones the main
- * thread would have inserted, in the same order, with the same statement text.
+ * job rows and builds the jobs indexes. That file then becomes the model, the main thread's other
+ * tables copied into it (SqliteReadModel.finishBulkLoad): the history, the larger part, is never
+ * copied. The rows are the ones the main thread would have inserted, in the same order, with the
+ * same statement text.
  */
 export class HistoryLoader {
   readonly file: string;

@@ -27,7 +27,10 @@ export interface SwitchOver {
 
 /** The fresh model: it may be opened for bulk loading (fast, not crash-safe) until the replay ends. */
 export interface FreshReadModel extends ReadModel {
-  /** Makes a bulk-loaded model durable and fit to serve; called once, before the switch-over. */
+  /**
+   * Makes a bulk-loaded model durable and fit to serve; called once, when the replay has reached
+   * the store's end and before the live subscription pauses (the last events fold in normally).
+   */
   finishBulkLoad?(): Promise<void> | void;
   /** Closes it when it will not be used, settling once nothing writes beside its file. */
   discard?(): Promise<void>;
@@ -60,9 +63,9 @@ interface Tracking {
 /**
  * Rebuilds a read model by replay: a fresh file, the whole store read into it in pages while the
  * active model keeps answering queries and following live events; once the replay reaches the
- * store's end, the live subscription pauses, the last few events are folded into the fresh model,
- * and it takes the active one's place (SwitchOver.install), which then follows the store from the
- * fresh model's checkpoint. Nothing is lost at the switch: the fresh model's checkpoint is exactly
+ * store's end, the fresh model's bulk load ends, the live subscription pauses, the last few events
+ * are folded into the fresh model, and it takes the active one's place (SwitchOver.install), which
+ * then follows the store from the fresh model's checkpoint. Nothing is lost at the switch: the fresh model's checkpoint is exactly
  * the last event it folded, and the live subscription resumes after it.
  *
  * A fresh file rather than clearing tables in place: the active model keeps answering, unchanged,
@@ -163,13 +166,16 @@ export class ProjectionRebuild {
         headPosition: t.head.toString(),
       });
       await this.replay(fresh, t);
+      // The bulk load ends (seconds for a million events) while the active model still follows
+      // the store; what arrives meanwhile is folded below, into a model that is an ordinary one by
+      // then. A crash before the install leaves a file the pointer never named: the next rebuild
+      // deletes it.
+      await fresh.finishBulkLoad?.();
       paused = true;
       await switchOver.pause();
       // The live subscription is stopped: whatever arrived since the replay's last page is folded
       // here, and the live subscription restarts after it.
       await this.replay(fresh, t);
-      // A crash before this leaves a file the pointer never named: the next rebuild deletes it.
-      await fresh.finishBulkLoad?.();
       switchOver.install(fresh, file);
       installed = true;
       t.finishedAt = this.clock();

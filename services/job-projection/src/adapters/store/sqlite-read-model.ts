@@ -36,6 +36,7 @@ import { PastViews } from './history-rows.js';
 import { JobDetailQuery } from './job-detail.query.js';
 import { JobListQuery } from './job-list.query.js';
 import { JobUserPropsQuery } from './job-user-props.query.js';
+import { DEFAULT_BULK_JOB_CACHE, DEFAULT_JOB_CACHE } from './job-writer.js';
 import { NodeQuery } from './node.query.js';
 import type { ApplyResult, ReadModel, Scope } from './read-model.port.js';
 import {
@@ -50,7 +51,10 @@ export interface SqliteReadModelOptions {
   readonly clock?: () => Date;
   /** How long to wait for another connection's write lock. */
   readonly busyTimeoutMs?: number;
-  /** Job views kept in memory between batches. */
+  /**
+   * Job views kept in memory between batches (default: DEFAULT_JOB_CACHE; in a bulk load,
+   * DEFAULT_BULK_JOB_CACHE).
+   */
   readonly jobCacheSize?: number;
   /**
    * For a rebuild into a fresh file that nothing reads yet (see openFresh): no journal and no
@@ -178,7 +182,7 @@ function partsOf(
     writer: new BatchWriter(
       db,
       options.clock ?? (() => new Date()),
-      options.jobCacheSize,
+      options.jobCacheSize ?? (bulkLoad ? DEFAULT_BULK_JOB_CACHE : DEFAULT_JOB_CACHE),
       bulkLoad,
       historyLoader,
     ),

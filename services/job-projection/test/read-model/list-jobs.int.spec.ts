@@ -8,6 +8,7 @@ import {
   type SortOrder,
 } from '@clocktower/contracts';
 import { InvalidCursorError } from '../../src/domain/projection.errors.js';
+import { SPARSE_USER_MATCHES } from '../../src/adapters/store/job-list.query.js';
 import type { SqliteReadModel } from '../../src/adapters/store/sqlite-read-model.js';
 import {
   applyInBatches,
@@ -196,6 +197,33 @@ describe('listJobs sorting and paging', () => {
       expect(total).toBe(jobs.length);
     },
   );
+
+  it('orders a user’s state filter the same whether its jobs are looked up by state or walked', () => {
+    // Up to SPARSE_USER_MATCHES matches, jobs_user_state is read (and sorted unless in its order);
+    // beyond, the user's own index is walked. Both must give the oracle's order, page after page.
+    const users = [...new Set(jobs.map((j) => a(j).user))].sort();
+    const totals: number[] = [];
+    for (const user of users)
+      for (const state of [['finished'], ['COMPLETED'], ['pending'], ['running']])
+        for (const [sort, order] of [
+          ['submitTime', 'desc'],
+          ['submitTime', 'asc'],
+          ['startTime', 'desc'],
+        ] as const) {
+          const states = new Set(expandJobStates(state));
+          const mine = new Set(
+            jobs.filter((j) => a(j).user === user && states.has(a(j).state)).map((j) => j.stream),
+          );
+          const { views, total } = listAll({ user, state, sort, order, limit: 7 });
+          expect(views.map((v) => v.stream)).toEqual(
+            expectedOrder(sort, order).filter((s) => mine.has(s)),
+          );
+          expect(total).toBe(mine.size);
+          totals.push(total);
+        }
+    expect(totals.some((t) => t > SPARSE_USER_MATCHES)).toBe(true);
+    expect(totals.some((t) => t > 0 && t <= SPARSE_USER_MATCHES)).toBe(true);
+  });
 
   it('page paging gives the same sequence as cursor paging', () => {
     const byCursor = listAll({ sort: 'startTime', order: 'asc', limit: 37 }).views;

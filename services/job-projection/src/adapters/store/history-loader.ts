@@ -43,6 +43,7 @@ export const HISTORY_LOADER_MAX_BATCHES = 8;
  */
 function loaderThread(load: NodeJS.Require): void {
   const threads = load('node:worker_threads') as typeof import('node:worker_threads');
+  const fs = load('node:fs') as typeof import('node:fs');
   const parentPort = threads.parentPort;
   const setup = threads.workerData as LoaderSetup;
   const Database = load(setup.sqlite) as typeof import('better-sqlite3');
@@ -79,6 +80,14 @@ function loaderThread(load: NodeJS.Require): void {
       } else {
         open.exec(setup.indexes);
         open.close();
+        // Synced here, while the main thread still writes its jobs: the model's own fsync, once
+        // the other tables are copied in, then has only those to write.
+        const fd = fs.openSync(setup.file, 'r');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
         reply({ kind: 'done' });
       }
     } catch (error) {

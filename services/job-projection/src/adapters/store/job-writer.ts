@@ -17,6 +17,8 @@ export interface JobEntry {
   view: JobViewState;
   stored: JobColumns | null;
   nodesIndexed: string | null;
+  /** Read again since it last reached the cache's old end (see evict). */
+  used: boolean;
 }
 
 /** How many job views stay in memory between batches (the jobs still changing, in practice). */
@@ -123,9 +125,7 @@ export class JobWriter {
   get(stream: string): JobEntry | undefined {
     const cached = this.cache.get(stream);
     if (cached) {
-      // Re-inserted so that Map order is least-recently-used first.
-      this.cache.delete(stream);
-      this.cache.set(stream, cached);
+      cached.used = true;
       return cached;
     }
     const row = this.stmt.byStream.get(stream);
@@ -136,6 +136,7 @@ export class JobWriter {
       view,
       stored: jobColumns(view),
       nodesIndexed: view.record.nodes,
+      used: false,
     };
     this.cache.set(stream, entry);
     return entry;
@@ -143,7 +144,13 @@ export class JobWriter {
 
   /** Sets the job's new view (creating its entry, with a new id, on the first event). */
   put(entry: JobEntry | undefined, view: JobViewState): JobEntry {
-    const next = entry ?? { id: this.nextId++, view, stored: null, nodesIndexed: null };
+    const next = entry ?? {
+      id: this.nextId++,
+      view,
+      stored: null,
+      nodesIndexed: null,
+      used: false,
+    };
     if (!entry) this.cache.set(view.stream, next);
     next.view = view;
     this.dirty.add(next);
@@ -277,13 +284,27 @@ export class JobWriter {
     for (const name of nodeNames(nodes)) this.stmt.jobNode.run(name, cols.cluster, entry.id);
   }
 
+  /**
+   * Second chance (CLOCK), an approximation of least recently used: a read only marks the entry
+   * (`used`), and the oldest entries leave unless marked since they last came here, in which case
+   * they go to the young end, unmarked. Moving an entry to the young end at every read (a Map
+   * delete and set per job event) made `get` cost 0.58-0.65 s of a 1,000,000-event rebuild's main
+   * thread (CPU profile, self time), 0.43 s without.
+   */
   private evict(): void {
     if (this.cache.size <= this.capacity) return;
     let excess = this.cache.size - Math.floor(this.capacity * 0.9);
+    // Entries moved to the young end are met again by this loop, unmarked: it ends.
     for (const [stream, entry] of this.cache) {
-      if (excess-- <= 0) break;
-      if (this.dirty.delete(entry)) this.write(entry);
+      if (excess <= 0) break;
       this.cache.delete(stream);
+      if (entry.used) {
+        entry.used = false;
+        this.cache.set(stream, entry);
+        continue;
+      }
+      excess--;
+      if (this.dirty.delete(entry)) this.write(entry);
     }
   }
 }

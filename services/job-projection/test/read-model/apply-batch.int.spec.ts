@@ -124,6 +124,35 @@ describe('applyBatch', () => {
     reader.close();
   });
 
+  it('bulk-loads job_nodes, snapshots and the cluster summaries as a live model folds them', async () => {
+    // Two nodes share every job: their streams run to hundreds of events, many snapshots.
+    const long = history({ seed: 4, jobs: 300, nodes: 2, meanSubmitIntervalSeconds: 900 });
+    const { model: normal, file: normalFile, dispose: disposeNormal } = openTempModel();
+    disposers.push(disposeNormal);
+    applyInBatches(normal, long, 97);
+    const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
+    disposers.push(dispose);
+    applyInBatches(bulk, long, 97);
+    await bulk.finishBulkLoad();
+    const reader = new Database(file, { readonly: true });
+    const normalReader = new Database(normalFile, { readonly: true });
+    try {
+      for (const select of [
+        'SELECT * FROM job_nodes ORDER BY node, cluster, job',
+        'SELECT * FROM snapshots ORDER BY stream, position',
+      ]) {
+        const rows = reader.prepare(select).all();
+        expect({ select, rows: rows.length }).not.toEqual({ select, rows: 0 });
+        expect(rows).toEqual(normalReader.prepare(select).all());
+      }
+    } finally {
+      normalReader.close();
+      reader.close();
+    }
+    const when = long[Math.floor(long.length / 2)]!.occurredAt;
+    expect(everything(bulk, when)).toEqual(everything(normal, when));
+  });
+
   it('keeps a bulk load’s history backlog bounded: ready() waits until the loader catches up', async () => {
     const normal = fresh();
     applyInBatches(normal, events, 1000);

@@ -45,7 +45,8 @@ export class ClusterSampleWriter {
   constructor(db: Database.Database) {
     this.stmt = {
       jobTotals: db.prepare<[], { cluster: string; state: string; n: number }>(
-        'SELECT cluster, state, SUM(n) AS n FROM job_totals GROUP BY cluster, state HAVING n <> 0',
+        // SUM(n), not `n`: a bare `n` in HAVING is one row's column, not the alias.
+        'SELECT cluster, state, SUM(n) AS n FROM job_totals GROUP BY cluster, state HAVING SUM(n) <> 0',
       ),
       nodeTotals: db.prepare<
         [],

@@ -25,8 +25,10 @@ export class ClusterQuery {
       one: db.prepare<[string], { cluster: string; state: string }>(
         'SELECT cluster, state FROM clusters WHERE cluster = ?',
       ),
+      // HAVING names SUM(n), not `n`: a bare `n` there is one row's column (a partition's zero
+      // row hid a state the others had jobs in), not the alias.
       jobsByState: db.prepare<[string], { state: string; n: number }>(
-        'SELECT state, SUM(n) AS n FROM job_totals WHERE cluster = ? GROUP BY state HAVING n > 0 ORDER BY state',
+        'SELECT state, SUM(n) AS n FROM job_totals WHERE cluster = ? GROUP BY state HAVING SUM(n) > 0 ORDER BY state',
       ),
       nodeTotals: db.prepare<[string], NodeTotals>(
         `SELECT state, COUNT(*) AS nodes,

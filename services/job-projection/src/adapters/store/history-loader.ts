@@ -2,28 +2,37 @@ import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { HISTORY_INDEXES, HISTORY_TABLE } from './read-model.schema.js';
+import { HISTORY_INDEXES } from './read-model.schema.js';
 
 /** What the loader's file adds to its model's name. */
 export const HISTORY_LOADER_SUFFIX = '-history';
 
-/** A history row's values, in HISTORY_COLUMNS order (batch-writer.ts). */
+/** A row's values, one after another (a history row's in HISTORY_COLUMNS order, batch-writer.ts). */
 export type HistoryCell = string | number | null;
 
-/** What the loader's thread is given (workerData). */
-interface LoaderSetup {
-  readonly sqlite: string;
-  readonly file: string;
-  readonly table: string;
-  readonly indexes: string;
+/** A table the loader fills: created in its file, its rows inserted with these statements. */
+export interface LoadedTable {
+  readonly name: string;
+  readonly create: string;
   readonly insertOne: string;
+  /** The same for chunkRows rows at once (fewer native calls). */
   readonly insertChunk: string;
   readonly columns: number;
   readonly chunkRows: number;
 }
 
+/** What the loader's thread is given (workerData). */
+interface LoaderSetup {
+  readonly sqlite: string;
+  readonly file: string;
+  readonly tables: readonly LoadedTable[];
+  readonly indexes: string;
+}
+
 type LoaderMessage =
-  { readonly kind: 'rows'; readonly cells: HistoryCell[] } | { readonly kind: 'finish' };
+  | { readonly kind: 'rows'; readonly cells: readonly HistoryCell[][] }
+  | { readonly kind: 'indexes' }
+  | { readonly kind: 'finish' };
 type LoaderReply =
   | { readonly kind: 'inserted' }
   | { readonly kind: 'done' }
@@ -56,19 +65,25 @@ function loaderThread(load: NodeJS.Require): void {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -65536');
-    db.exec(setup.table);
+    for (const table of setup.tables) db.exec(table.create);
   } catch (error) {
     reply({ kind: 'failed', error: String((error as Error).message ?? error) });
     return;
   }
   const open = db;
-  const one = open.prepare(setup.insertOne);
-  const chunk = open.prepare(setup.insertChunk);
-  const perChunk = setup.columns * setup.chunkRows;
-  const insert = open.transaction((cells: HistoryCell[]) => {
-    let i = 0;
-    for (; i + perChunk <= cells.length; i += perChunk) chunk.run(cells.slice(i, i + perChunk));
-    for (; i < cells.length; i += setup.columns) one.run(cells.slice(i, i + setup.columns));
+  const statements = setup.tables.map((table) => ({
+    one: open.prepare(table.insertOne),
+    chunk: open.prepare(table.insertChunk),
+    columns: table.columns,
+    perChunk: table.columns * table.chunkRows,
+  }));
+  const insert = open.transaction((tables: readonly HistoryCell[][]) => {
+    tables.forEach((cells, t) => {
+      const { one, chunk, columns, perChunk } = statements[t]!;
+      let i = 0;
+      for (; i + perChunk <= cells.length; i += perChunk) chunk.run(cells.slice(i, i + perChunk));
+      for (; i < cells.length; i += columns) one.run(cells.slice(i, i + columns));
+    });
   });
   let failed = false;
   port.on('message', (message: LoaderMessage) => {
@@ -77,8 +92,9 @@ function loaderThread(load: NodeJS.Require): void {
       if (message.kind === 'rows') {
         insert(message.cells);
         reply({ kind: 'inserted' });
-      } else {
+      } else if (message.kind === 'indexes') {
         open.exec(setup.indexes);
+      } else {
         open.close();
         // Synced here, while the main thread still writes its jobs: the model's own fsync, once
         // the other tables are copied in, then has only those to write.
@@ -99,12 +115,13 @@ function loaderThread(load: NodeJS.Require): void {
 
 /**
  * A bulk load's history, written on the second core: the main thread folds the events and hands
- * each batch's history rows over (one message per batch); this thread inserts them into a file of
- * its own and, at the end, builds the history's indexes there while the main thread writes its last
- * job rows and builds the jobs indexes. That file then becomes the model, the main thread's other
- * tables copied into it (SqliteReadModel.finishBulkLoad): the history, the larger part, is never
- * copied. The rows are the ones the main thread would have inserted, in the same order, with the
- * same statement text.
+ * each batch's history rows over (one message per batch, with the rows of the other tables it
+ * fills, `tables`: the ones only ever written while folding); this thread inserts them into a file
+ * of its own and, at the end, builds the history's indexes there while the main thread writes its
+ * last job rows and builds the jobs indexes. That file then becomes the model, the main thread's
+ * other tables copied into it (SqliteReadModel.finishBulkLoad): the history, the larger part, is
+ * never copied. The rows are the ones the main thread would have inserted, in the same order, with
+ * the same statement text.
  */
 export class HistoryLoader {
   readonly file: string;
@@ -118,21 +135,16 @@ export class HistoryLoader {
 
   constructor(
     modelFile: string,
-    statements: {
-      readonly insertOne: string;
-      readonly insertChunk: string;
-      readonly columns: number;
-      readonly chunkRows: number;
-    },
+    /** The tables it fills; send() takes their rows in this order. */
+    readonly tables: readonly LoadedTable[],
   ) {
     this.file = HistoryLoader.fileOf(modelFile);
     rmSync(this.file, { force: true });
     const setup: LoaderSetup = {
       sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: this.file,
-      table: HISTORY_TABLE,
+      tables,
       indexes: HISTORY_INDEXES,
-      ...statements,
     };
     this.worker = new Worker(`(${loaderThread.toString()})(require);`, {
       eval: true,
@@ -163,10 +175,13 @@ export class HistoryLoader {
     return `${modelFile}${HISTORY_LOADER_SUFFIX}`;
   }
 
-  /** Hands a batch's rows over (the array is the loader's from now on). */
-  send(cells: HistoryCell[]): void {
+  /**
+   * Hands a batch's rows over, one array per table in `tables` order, inserted in one transaction
+   * (the arrays are the loader's from now on).
+   */
+  send(cells: readonly HistoryCell[][]): void {
     if (this.failure) throw this.failure;
-    if (cells.length === 0) return;
+    if (cells.every((rows) => rows.length === 0)) return;
     this.outstanding++;
     this.worker.postMessage({ kind: 'rows', cells } satisfies LoaderMessage);
   }
@@ -189,7 +204,13 @@ export class HistoryLoader {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  /** Asks for the indexes; settles once the file is complete and closed. */
+  /** Asks for the history's indexes, built before the rows sent after this call are inserted. */
+  buildIndexes(): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage({ kind: 'indexes' } satisfies LoaderMessage);
+  }
+
+  /** Settles once every row sent is inserted and the file is closed and synced. */
   finish(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.finished) {

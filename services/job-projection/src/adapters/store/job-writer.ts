@@ -21,6 +21,10 @@ export interface JobEntry {
   used: boolean;
 }
 
+/** The statement that records a job's nodes (a bulk load's loader uses it too). */
+export const JOB_NODE_INSERT =
+  'INSERT OR IGNORE INTO job_nodes (node, cluster, job) VALUES (?, ?, ?)';
+
 /** How many job views stay in memory between batches (the jobs still changing, in practice). */
 export const DEFAULT_JOB_CACHE = 50_000;
 
@@ -79,12 +83,17 @@ export class JobWriter {
   private readonly countDeltas = new Map<string, { cols: JobColumns; n: number }>();
   private nextId = 1;
   private readonly stmt;
+  /** job_nodes rows kept for a bulk load's loader (takeJobNodeRows) instead of inserted; or null. */
+  private jobNodeRows: (string | number)[] | null;
 
   constructor(
     private readonly db: Database.Database,
     private readonly capacity = DEFAULT_JOB_CACHE,
     private writeBack = false,
+    /** Keep job_nodes rows for takeJobNodeRows (a bulk load whose loader inserts them). */
+    collectJobNodes = false,
   ) {
+    this.jobNodeRows = collectJobNodes ? [] : null;
     this.stmt = {
       byStream: db.prepare<[string], JobRow>(
         'SELECT id, record, updated_at, position, first_at, active_to FROM jobs WHERE stream = ?',
@@ -108,7 +117,7 @@ export class JobWriter {
         `DELETE FROM job_counts
          WHERE cluster = ? AND partition = ? AND user = ? AND account = ? AND state = ? AND n = 0`,
       ),
-      jobNode: db.prepare('INSERT OR IGNORE INTO job_nodes (node, cluster, job) VALUES (?, ?, ?)'),
+      jobNode: db.prepare(JOB_NODE_INSERT),
     };
     this.reset();
   }
@@ -118,7 +127,18 @@ export class JobWriter {
     this.cache.clear();
     this.dirty.clear();
     this.countDeltas.clear();
+    if (this.jobNodeRows) this.jobNodeRows = [];
     this.nextId = (this.stmt.maxId.get()?.id ?? 0) + 1;
+  }
+
+  /**
+   * The job_nodes rows kept since the last call (node, cluster, job id, one after another); with
+   * `last`, later ones are inserted here again.
+   */
+  takeJobNodeRows(last = false): (string | number)[] {
+    const rows = this.jobNodeRows ?? [];
+    this.jobNodeRows = last || this.jobNodeRows === null ? null : [];
+    return rows;
   }
 
   /** The job's entry, from memory or its row; undefined for a stream not seen yet. */
@@ -281,7 +301,10 @@ export class JobWriter {
     if (nodes === entry.nodesIndexed) return;
     entry.nodesIndexed = nodes;
     if (nodes === null || nodes === '') return;
-    for (const name of nodeNames(nodes)) this.stmt.jobNode.run(name, cols.cluster, entry.id);
+    const rows = this.jobNodeRows;
+    for (const name of nodeNames(nodes))
+      if (rows) rows.push(name, cols.cluster, entry.id);
+      else this.stmt.jobNode.run(name, cols.cluster, entry.id);
   }
 
   /**

@@ -68,6 +68,27 @@ CREATE TABLE IF NOT EXISTS history (
 );
 `;
 
+/** Apart too: a bulk load's loader fills it (written only, never read, while folding). */
+export const JOB_NODES_TABLE = `
+CREATE TABLE IF NOT EXISTS job_nodes (
+  node    TEXT    NOT NULL,
+  cluster TEXT    NOT NULL,
+  job     INTEGER NOT NULL,
+  PRIMARY KEY (node, cluster, job)
+) WITHOUT ROWID;
+`;
+
+/** Apart too: a bulk load's loader fills it (written only, never read, while folding). */
+export const SNAPSHOTS_TABLE = `
+CREATE TABLE IF NOT EXISTS snapshots (
+  stream      TEXT    NOT NULL,
+  position    INTEGER NOT NULL,
+  occurred_at TEXT    NOT NULL,
+  view        TEXT    NOT NULL,
+  PRIMARY KEY (stream, position)
+) WITHOUT ROWID;
+`;
+
 const JOB_TOTALS_TABLE = `
 CREATE TABLE IF NOT EXISTS job_totals (
   cluster   TEXT    NOT NULL,
@@ -109,13 +130,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_stream ON jobs (stream);
 
-CREATE TABLE IF NOT EXISTS job_nodes (
-  node    TEXT    NOT NULL,
-  cluster TEXT    NOT NULL,
-  job     INTEGER NOT NULL,
-  PRIMARY KEY (node, cluster, job)
-) WITHOUT ROWID;
-
+${JOB_NODES_TABLE}
 CREATE TABLE IF NOT EXISTS job_counts (
   cluster   TEXT    NOT NULL,
   partition TEXT    NOT NULL,
@@ -150,15 +165,7 @@ CREATE TABLE IF NOT EXISTS clusters (
   state   TEXT NOT NULL
 ) WITHOUT ROWID;
 
-${HISTORY_TABLE}
-CREATE TABLE IF NOT EXISTS snapshots (
-  stream      TEXT    NOT NULL,
-  position    INTEGER NOT NULL,
-  occurred_at TEXT    NOT NULL,
-  view        TEXT    NOT NULL,
-  PRIMARY KEY (stream, position)
-) WITHOUT ROWID;
-
+${HISTORY_TABLE}${SNAPSHOTS_TABLE}
 CREATE TABLE IF NOT EXISTS parked (
   position  INTEGER PRIMARY KEY,
   stream    TEXT NOT NULL,

@@ -27,7 +27,7 @@ import type { RecordedEvent } from '@clocktower/event-store';
 import { toIsoUtc } from '../../domain/iso-time.js';
 import { InvalidQueryError } from '../../domain/projection.errors.js';
 import { AsOfQuery } from './as-of.query.js';
-import { BatchWriter, HISTORY_INSERTS } from './batch-writer.js';
+import { BatchWriter, LOADED_TABLES } from './batch-writer.js';
 import { ChangesQuery } from './changes.query.js';
 import { ClusterQuery } from './cluster.query.js';
 import { ClusterStatsQuery } from './cluster-stats.query.js';
@@ -129,19 +129,20 @@ function fsyncPath(path: string): void {
  * entries into the empty copy as they are, nothing sorted again (its transfer optimisation). The
  * file takes this build's schema version. No journal: the file is thrown away if this fails.
  */
-function copyTablesInto(db: Database.Database, file: string, except: string): void {
+function copyTablesInto(db: Database.Database, file: string, except: readonly string[]): void {
   db.prepare('ATTACH DATABASE ? AS target').run(file);
   try {
     db.pragma('target.journal_mode = OFF');
     db.pragma('target.synchronous = OFF');
     const objects = db
-      .prepare<[string], { type: string; name: string; sql: string }>(
-        `SELECT type, name, sql FROM main.sqlite_schema
-         WHERE type IN ('table', 'index') AND sql IS NOT NULL AND tbl_name <> ?
+      .prepare<[], { type: string; name: string; tbl_name: string; sql: string }>(
+        `SELECT type, name, tbl_name, sql FROM main.sqlite_schema
+         WHERE type IN ('table', 'index') AND sql IS NOT NULL
            AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
          ORDER BY type = 'index'`,
       )
-      .all(except);
+      .all()
+      .filter((o) => !except.includes(o.tbl_name));
     for (const { name, sql } of objects) {
       // sqlite_schema keeps the statement normalized: "CREATE TABLE name", "CREATE INDEX name".
       const created = sql.replace(/^CREATE (TABLE|INDEX|UNIQUE INDEX) /, 'CREATE $1 target.');
@@ -226,7 +227,7 @@ export class SqliteReadModel implements ReadModel {
     this.bulkLoad = options.bulkLoad === true;
     // A file's history can be loaded in a file beside it; an in-memory model's cannot.
     this.historyLoader =
-      this.bulkLoad && !db.memory ? new HistoryLoader(db.name, HISTORY_INSERTS) : undefined;
+      this.bulkLoad && !db.memory ? new HistoryLoader(db.name, LOADED_TABLES) : undefined;
     this.parts = partsOf(db, options, this.bulkLoad, this.historyLoader);
   }
 
@@ -269,13 +270,17 @@ export class SqliteReadModel implements ReadModel {
     if (!this.bulkLoad) return;
     const loader = this.historyLoader;
     // The loader builds the history's indexes while this thread writes the jobs and theirs.
-    const loaded = loader?.finish();
+    loader?.buildIndexes();
     this.writer.endBulkLoad();
     this.db.exec(CREATE_QUERY_INDEXES);
     if (loader) {
-      await loaded;
+      await loader.finish();
       const file = this.db.name;
-      copyTablesInto(this.db, loader.file, 'history');
+      copyTablesInto(
+        this.db,
+        loader.file,
+        loader.tables.map((t) => t.name),
+      );
       this.db.close();
       // SQLite never synced (synchronous = OFF): one fsync makes all of it durable, then the
       // rename, then the directory's entry.

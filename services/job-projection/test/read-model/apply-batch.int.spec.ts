@@ -81,13 +81,21 @@ describe('applyBatch', () => {
     expect(everything(twice, midway)).toEqual(everything(once, midway));
   });
 
+  /** The same events folded into a live model and into a bulk-loaded one (not finished yet). */
+  function liveAndBulk(
+    from: readonly RecordedEvent[],
+    batch: number,
+  ): { normal: SqliteReadModel; normalFile: string; bulk: SqliteReadModel; file: string } {
+    const live = openTempModel();
+    const loaded = openTempModel('bulk.db', { bulkLoad: true });
+    disposers.push(live.dispose, loaded.dispose);
+    applyInBatches(live.model, from, batch);
+    applyInBatches(loaded.model, from, batch);
+    return { normal: live.model, normalFile: live.file, bulk: loaded.model, file: loaded.file };
+  }
+
   it('folds the same in bulk-load mode, then serves from a WAL file', async () => {
-    const { model: normal, file: normalFile, dispose: disposeNormal } = openTempModel();
-    disposers.push(disposeNormal);
-    applyInBatches(normal, events, 1000);
-    const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
-    disposers.push(dispose);
-    applyInBatches(bulk, events, 1000);
+    const { normal, normalFile, bulk, file } = liveAndBulk(events, 1000);
     // Its history is written on another thread, into a file beside it, until the end.
     await until('the history file', () => existsSync(HistoryLoader.fileOf(file)));
     await bulk.finishBulkLoad();
@@ -127,12 +135,7 @@ describe('applyBatch', () => {
   it('bulk-loads job_nodes, snapshots and the cluster summaries as a live model folds them', async () => {
     // Two nodes share every job: their streams run to hundreds of events, many snapshots.
     const long = history({ seed: 4, jobs: 300, nodes: 2, meanSubmitIntervalSeconds: 900 });
-    const { model: normal, file: normalFile, dispose: disposeNormal } = openTempModel();
-    disposers.push(disposeNormal);
-    applyInBatches(normal, long, 97);
-    const { model: bulk, file, dispose } = openTempModel('bulk.db', { bulkLoad: true });
-    disposers.push(dispose);
-    applyInBatches(bulk, long, 97);
+    const { normal, normalFile, bulk, file } = liveAndBulk(long, 97);
     await bulk.finishBulkLoad();
     const reader = new Database(file, { readonly: true });
     const normalReader = new Database(normalFile, { readonly: true });

@@ -73,6 +73,16 @@ function historyInsert(rows: number): string {
   return `INSERT INTO history (${HISTORY_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
 }
 
+/** The history's statements: the batch writer's, and the first of a bulk load's loader's tables. */
+const HISTORY_INSERTS: LoadedTable = {
+  name: 'history',
+  create: HISTORY_TABLE,
+  insertOne: historyInsert(1),
+  insertChunk: historyInsert(HISTORY_CHUNK),
+  columns: HISTORY_COLUMN_COUNT,
+  chunkRows: HISTORY_CHUNK,
+};
+
 const SNAPSHOT_INSERT =
   'INSERT OR REPLACE INTO snapshots (stream, position, occurred_at, view) VALUES (?, ?, ?, ?)';
 
@@ -82,14 +92,7 @@ const SNAPSHOT_INSERT =
  * most of a model; job_nodes and snapshots take 3-5% of a rebuild's main thread when inserted there.
  */
 export const LOADED_TABLES: readonly LoadedTable[] = [
-  {
-    name: 'history',
-    create: HISTORY_TABLE,
-    insertOne: historyInsert(1),
-    insertChunk: historyInsert(HISTORY_CHUNK),
-    columns: HISTORY_COLUMN_COUNT,
-    chunkRows: HISTORY_CHUNK,
-  },
+  HISTORY_INSERTS,
   {
     name: 'job_nodes',
     create: JOB_NODES_TABLE,
@@ -107,7 +110,6 @@ export const LOADED_TABLES: readonly LoadedTable[] = [
     chunkRows: 1,
   },
 ];
-const [HISTORY_INSERTS] = LOADED_TABLES as [LoadedTable];
 
 /**
  * Folds batches of events into the tables, in one transaction with the checkpoint. Events of other

@@ -36,7 +36,7 @@ const DENSE_STATE_MATCHES = 2_000;
  * matches they are read there (and sorted), whatever the sort; beyond it, only a single state in
  * submit-time order is (the index's own order), else the planner or the walk above decides. On
  * the 1,000,000-job model, walking the user's index found few matches slowly: 16 pending jobs among
- * 49,632 of a user's took 3.3 ms, none at all 2.4 ms; 0.15 and 0.07 ms looked up. 161 running ones
+ * 49,632 of a user's took 3.3 ms, none at all 2.4 ms; 0.09 and 0.05 ms looked up. 161 running ones
  * (six states) looked up and sorted took 211 µs, walked 168 µs: sorting is what the limit bounds.
  */
 export const SPARSE_USER_MATCHES = 100;

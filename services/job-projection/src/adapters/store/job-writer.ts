@@ -8,6 +8,7 @@ import {
   jobColumns,
   type JobColumns,
 } from './job-columns.js';
+import type { HistoryCell } from './history-loader.js';
 import { decodeJobRecord, encodeJobRecord } from './job-record.codec.js';
 import { OPEN_END } from './read-model.schema.js';
 
@@ -84,7 +85,7 @@ export class JobWriter {
   private nextId = 1;
   private readonly stmt;
   /** job_nodes rows kept for a bulk load's loader (takeJobNodeRows) instead of inserted; or null. */
-  private jobNodeRows: (string | number)[] | null;
+  private jobNodeRows: HistoryCell[] | null;
 
   constructor(
     private readonly db: Database.Database,
@@ -135,7 +136,7 @@ export class JobWriter {
    * The job_nodes rows kept since the last call (node, cluster, job id, one after another); with
    * `last`, later ones are inserted here again.
    */
-  takeJobNodeRows(last = false): (string | number)[] {
+  takeJobNodeRows(last = false): HistoryCell[] {
     const rows = this.jobNodeRows ?? [];
     this.jobNodeRows = last || this.jobNodeRows === null ? null : [];
     return rows;

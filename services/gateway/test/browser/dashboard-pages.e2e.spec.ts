@@ -194,7 +194,9 @@ const ready = nats.available && chromium.available;
     expect(text).not.toContain('n01');
 
     await page.locator('[data-testid="nodes-table"] a', { hasText: 'n02' }).click();
+    // The node's jobs and its history load apart: wait for both before reading the page.
     await page.locator('[data-testid="node"] [data-testid="timeline"]').waitFor();
+    await page.locator('[data-testid="node"] .job-list').waitFor();
     const node = await page.locator('[data-testid="node"]').innerText();
     expect(node).toContain('1005'); // ran on n02
     const types = await attributesOf(page, '[data-testid="timeline"] li', 'data-type');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,39 +33,47 @@ const nats = await labComponent('nats');
     dataDir = mkdtempSync(join(tmpdir(), 'ct-e2e-'));
     const gatewayPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    // Its own subjects on the shared NATS: a developer's Clocktower (or another run of this suite)
+    // on the default prefix would otherwise answer the health queries as well.
+    const bus = {
+      NATS_URL: natsUrl,
+      CLOCKTOWER_SUBJECT_PREFIX: `dist${randomBytes(4).toString('hex')}`,
+    };
     // The gateway keeps its users in the store: the collector's SQLite file, shared on this host.
-    children.push(
-      runNode(main('gateway'), {
-        NATS_URL: natsUrl,
-        PORT: String(gatewayPort),
-        CLOCKTOWER_DATA: dataDir,
-      }),
-    );
-    children.push(
-      runNode(main('slurm-collector'), {
-        NATS_URL: natsUrl,
-        PORT: String(await freePort()),
-        CLOCKTOWER_DATA: dataDir,
-      }),
-    );
-    children.push(
-      runNode(main('job-projection'), {
-        NATS_URL: natsUrl,
-        PORT: String(await freePort()),
-        CLOCKTOWER_STORE: 'memory',
-      }),
-    );
-    await until(
-      'gateway and two services ready',
-      async () => {
-        const health = await fetch(`${gatewayUrl}/api/v1/system/health`)
-          .then((r) => r.json() as Promise<SystemHealth>)
-          .catch(() => undefined);
-        return (health?.services.filter((s) => s.ready).length ?? 0) === 3;
-      },
-      30_000,
-      100,
-    );
+    const services: [string, Record<string, string>][] = [
+      ['gateway', { PORT: String(gatewayPort), CLOCKTOWER_DATA: dataDir }],
+      ['slurm-collector', { PORT: String(await freePort()), CLOCKTOWER_DATA: dataDir }],
+      ['job-projection', { PORT: String(await freePort()), CLOCKTOWER_STORE: 'memory' }],
+    ];
+    for (const [service, env] of services)
+      children.push(runNode(main(service), { ...bus, ...env }));
+    let last: unknown;
+    try {
+      await until(
+        'gateway and two services ready',
+        async () => {
+          const exited = children.findIndex(
+            (c) => c.child.exitCode !== null || c.child.signalCode !== null,
+          );
+          if (exited >= 0) throw new Error(`${services[exited]![0]} exited at start`);
+          const health = await fetch(`${gatewayUrl}/api/v1/system/health`)
+            .then((r) => r.json() as Promise<SystemHealth>)
+            .catch((error: unknown) => String(error));
+          last = health;
+          return (
+            ((health as Partial<SystemHealth>).services?.filter((s) => s.ready).length ?? 0) === 3
+          );
+        },
+        30_000,
+        100,
+      );
+    } catch (error) {
+      // Which service was not ready, and what each printed: a start that fails in CI is read here.
+      const outputs = children.map((c, i) => `--- ${services[i]![0]}:\n${c.output()}`);
+      throw new Error(
+        [String(error), `last system health: ${JSON.stringify(last)}`, ...outputs].join('\n'),
+      );
+    }
   });
 
   afterAll(async () => {

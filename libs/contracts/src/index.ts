@@ -130,6 +130,7 @@ export {
   type ChangeFeed,
   type RebuildProgress,
   type ProjectionStatus,
+  type PageCacheStats,
   type JobUserPropsView,
   type JobUserPropsList,
 } from './projection/projection.queries.js';

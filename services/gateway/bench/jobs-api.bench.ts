@@ -26,6 +26,7 @@ import { saturatingLoad, type Target } from './jobs-api/saturating-load.js';
 import { buildJobsReadModel } from './jobs-api/jobs-read-model.js';
 import { startServiceStack, type ServiceStack } from './jobs-api/service-stack.js';
 import { HIGH_THROUGHPUT_V8_FLAGS, tuneServiceRuntime } from '@clocktower/platform';
+import type { PageCacheStats, ProjectionStatus } from '@clocktower/contracts';
 
 // The load generator receives the same 40 KB answers as the gateway: with V8's defaults it paused
 // for a full collection several times a second (see SERVICE_V8_FLAGS), and a load generator that
@@ -46,6 +47,40 @@ const ROUNDS = 3;
 const RATE_FLOOR = 1_500;
 const P50_BUDGET_MS = 5;
 const P99_BUDGET_MS = 25;
+
+interface Phase {
+  readonly title: string;
+  /** Appended to each endpoint's label and figure names ('' for the default configuration). */
+  readonly suffix: string;
+  readonly projectionEnv: Readonly<Record<string, string>>;
+  /** Whether job-projection must report its page cache on (checked after the rounds). */
+  readonly cacheOn: boolean;
+}
+
+/** The service as it ships (page cache on), then with the cache off: the same queries, the same model. */
+const PHASES: readonly Phase[] = [
+  {
+    title: 'page cache on (the default): each query repeated, as a polling dashboard asks it',
+    suffix: '',
+    projectionEnv: {},
+    cacheOn: true,
+  },
+  {
+    title:
+      'page cache off (CLOCKTOWER_PAGE_CACHE=0): every request walks SQLite and encodes its page',
+    suffix: '.uncached',
+    projectionEnv: { CLOCKTOWER_PAGE_CACHE: '0' },
+    cacheOn: false,
+  },
+];
+
+interface PhaseResult {
+  readonly phase: Phase;
+  readonly rounds: EndpointRounds[];
+  readonly childPeaks: { readonly gateway: number; readonly projection: number };
+  readonly cache: PageCacheStats;
+  readonly nats: 'private' | 'shared';
+}
 
 const { dir, cleanUp } = benchTempDir();
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -127,23 +162,100 @@ async function main(): Promise<void> {
     `  ${count(summary.jobs)} jobs, ${count(summary.events)} events in ${summary.buildSeconds.toFixed(1)} s (${count(summary.eventsPerSecond)} events/s generated and folded; applyBatch alone ${count(summary.applyEventsPerSecond)} events/s); model ${count(statSync(modelFile).size / 2 ** 20)} MiB`,
   );
 
-  log('starting job-projection and the gateway as separate processes…');
-  const stack = await startServiceStack(dir, modelFile);
+  const phases: PhaseResult[] = [];
+  for (const phase of PHASES) phases.push(await runPhase(phase, summary, modelFile));
+
+  const figures: Figure[] = [];
+  const targets: ReturnType<typeof printApiReport>['targets'] = [];
+  for (const { phase, rounds, childPeaks, cache } of phases) {
+    log('');
+    log(`── ${phase.title}`);
+    const report = printApiReport({
+      rounds,
+      rateFloor: RATE_FLOOR,
+      p50BudgetMs: P50_BUDGET_MS,
+      p99BudgetMs: P99_BUDGET_MS,
+    });
+    log(
+      `peak RSS: gateway ${count(childPeaks.gateway)} MiB, job-projection ${count(childPeaks.projection)} MiB; job-projection's page cache: ${describeCache(cache)}`,
+    );
+    figures.push(
+      ...report.figures,
+      { name: `rss.gateway.peak${phase.suffix}`, value: childPeaks.gateway, unit: 'MiB' },
+      { name: `rss.projection.peak${phase.suffix}`, value: childPeaks.projection, unit: 'MiB' },
+      { name: `pageCache.hits${phase.suffix}`, value: cache.hits, unit: 'requests' },
+      { name: `pageCache.misses${phase.suffix}`, value: cache.misses, unit: 'requests' },
+    );
+    targets.push(...report.targets);
+  }
+  log(`peak RSS of this process (the load generator): ${count(peakRssMiB())} MiB`);
+  figures.push(
+    { name: 'readModel.buildSeconds', value: Number(summary.buildSeconds.toFixed(1)), unit: 's' },
+    { name: 'readModel.buildRate', value: Math.round(summary.eventsPerSecond), unit: 'events/s' },
+    {
+      name: 'readModel.applyBatchRate',
+      value: Math.round(summary.applyEventsPerSecond),
+      unit: 'events/s',
+    },
+    { name: 'readModel.events', value: summary.events, unit: 'events' },
+    { name: 'readModel.size', value: Math.round(summary.modelBytes / 2 ** 20), unit: 'MiB' },
+    ...summary.queries.map((q) => ({
+      name: `query.${q.name}.total`,
+      value: q.total,
+      unit: 'jobs',
+    })),
+  );
+  emitResult({
+    benchmark: 'gateway.jobs-api',
+    quick: QUICK,
+    parameters: {
+      jobs: JOBS,
+      seed: SEED,
+      page: PAGE,
+      connections: CONNECTIONS,
+      runSeconds: RUN_SECONDS,
+      rounds: ROUNDS,
+      pacedRate: RATE_FLOOR,
+      nats: phases[0]!.nats,
+      ...Object.fromEntries(summary.queries.map((q) => [`query.${q.name}`, q.search])),
+    },
+    figures,
+    targets: targets.map((t) => target(t.name, t.value, t.atLeast)),
+  });
+}
+
+/**
+ * Runs the rounds on a stack of its own: the page cache on (every jobs request after the first
+ * of a round is the same page of the same model: a dashboard polling) or off (every request walks
+ * SQLite and encodes the page: as for lists nobody asked since the model last moved).
+ */
+async function runPhase(
+  phase: Phase,
+  summary: JobsReadModelSummary,
+  modelFile: string,
+): Promise<PhaseResult> {
+  log('');
+  log(`${phase.title}: starting job-projection and the gateway as separate processes…`);
+  const stack = await startServiceStack(dir, modelFile, phase.projectionEnv);
   try {
     log(`  NATS: ${stack.natsSource}; gateway ${stack.gatewayUrl}`);
     await checkQueries(stack, summary);
     const auth = { authorization: `Bearer ${stack.apiKey}` };
     const endpoints: (Target & { minBytes: number })[] = [
-      { label: 'healthz', url: `${stack.gatewayUrl}/healthz`, headers: {}, minBytes: 1 },
+      {
+        label: `healthz${phase.suffix}`,
+        url: `${stack.gatewayUrl}/healthz`,
+        headers: {},
+        minBytes: 1,
+      },
       ...summary.queries.map((q) => ({
-        label: q.name,
+        label: `${q.name}${phase.suffix}`,
         url: `${stack.gatewayUrl}/api/v1/jobs?${q.search}`,
         headers: auth,
         // A page of 50 jobs is kilobytes; anything shorter is not a full page.
         minBytes: 50 * PAGE,
       })),
     ];
-
     log(`warming up: ${WARMUP_SECONDS} s of saturating load on each endpoint…`);
     for (const endpoint of endpoints) {
       await measure(
@@ -199,51 +311,13 @@ async function main(): Promise<void> {
       gateway: peakRssMiBOf(stack.gateway.child.pid),
       projection: peakRssMiBOf(stack.projection.child.pid),
     };
-    const report = printApiReport({
-      rounds,
-      rateFloor: RATE_FLOOR,
-      p50BudgetMs: P50_BUDGET_MS,
-      p99BudgetMs: P99_BUDGET_MS,
-    });
-    log(
-      `peak RSS: gateway ${count(childPeaks.gateway)} MiB, job-projection ${count(childPeaks.projection)} MiB, this process (load generator) ${count(peakRssMiB())} MiB`,
-    );
-    const figures: Figure[] = [
-      ...report.figures,
-      { name: 'readModel.buildSeconds', value: Number(summary.buildSeconds.toFixed(1)), unit: 's' },
-      { name: 'readModel.buildRate', value: Math.round(summary.eventsPerSecond), unit: 'events/s' },
-      {
-        name: 'readModel.applyBatchRate',
-        value: Math.round(summary.applyEventsPerSecond),
-        unit: 'events/s',
-      },
-      { name: 'readModel.events', value: summary.events, unit: 'events' },
-      { name: 'readModel.size', value: Math.round(summary.modelBytes / 2 ** 20), unit: 'MiB' },
-      { name: 'rss.gateway.peak', value: childPeaks.gateway, unit: 'MiB' },
-      { name: 'rss.projection.peak', value: childPeaks.projection, unit: 'MiB' },
-      ...summary.queries.map((q) => ({
-        name: `query.${q.name}.total`,
-        value: q.total,
-        unit: 'jobs',
-      })),
-    ];
-    emitResult({
-      benchmark: 'gateway.jobs-api',
-      quick: QUICK,
-      parameters: {
-        jobs: JOBS,
-        seed: SEED,
-        page: PAGE,
-        connections: CONNECTIONS,
-        runSeconds: RUN_SECONDS,
-        rounds: ROUNDS,
-        pacedRate: RATE_FLOOR,
-        nats: stack.nats ? 'private' : 'shared',
-        ...Object.fromEntries(summary.queries.map((q) => [`query.${q.name}`, q.search])),
-      },
-      figures,
-      targets: report.targets.map((t) => target(t.name, t.value, t.atLeast)),
-    });
+    const cache = await pageCacheStats(stack);
+    if (cache.capacity > 0 !== phase.cacheOn) {
+      throw new Error(
+        `job-projection's page cache holds up to ${cache.capacity} pages: this phase is for the cache ${phase.cacheOn ? 'on' : 'off'}`,
+      );
+    }
+    return { phase, rounds, childPeaks, cache, nats: stack.nats ? 'private' : 'shared' };
   } catch (error) {
     for (const service of [stack.gateway, stack.projection]) {
       log(`--- ${service.name}'s last lines (${service.logFile}):\n${service.tail(30)}`);
@@ -252,6 +326,24 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+/** What job-projection's page cache did, as the admin API reports it. */
+async function pageCacheStats(stack: ServiceStack): Promise<PageCacheStats> {
+  const response = await fetch(`${stack.gatewayUrl}/api/v1/admin/projections`, {
+    headers: { authorization: `Bearer ${stack.apiKey}` },
+  });
+  const status = ((await response.json()) as { items?: ProjectionStatus[] }).items?.[0];
+  if (response.status !== 200 || !status) {
+    throw new Error(`GET /api/v1/admin/projections answered ${response.status}`);
+  }
+  return status.pageCache;
+}
+
+function describeCache(cache: PageCacheStats): string {
+  if (cache.capacity === 0) return `off (${count(cache.misses)} lists, each walked in SQLite)`;
+  const asked = cache.hits + cache.misses;
+  return `${count(cache.hits)} of ${count(asked)} lists answered from it (${((100 * cache.hits) / Math.max(asked, 1)).toFixed(2)}%), ${count(cache.misses)} walked in SQLite`;
 }
 
 try {

@@ -432,6 +432,19 @@ export interface ProjectionStatus {
   readonly parked: number;
   /** The rebuild running now, or the last one. */
   readonly rebuild: RebuildProgress | null;
+  /** The answering replica's cache of job list pages (see job-projection's README). */
+  readonly pageCache: PageCacheStats;
+}
+
+/** A replica's cache of list answers: lists asked again while its read model did not move. */
+export interface PageCacheStats {
+  /** Pages it keeps at most (CLOCKTOWER_PAGE_CACHE); 0: off. */
+  readonly capacity: number;
+  /** Pages kept now: emptied whenever the model folds an event. */
+  readonly pages: number;
+  /** Lists answered from it, and lists it did not hold, since the replica started. */
+  readonly hits: number;
+  readonly misses: number;
 }
 
 export class ListProjections {

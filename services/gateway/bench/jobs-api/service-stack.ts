@@ -83,9 +83,15 @@ async function startNats(
 /**
  * job-projection on the prebuilt read model and the gateway, as separate processes over NATS,
  * both on the same SQLite event store (the gateway keeps its users there). The gateway creates an
- * admin and its key on first start (CLOCKTOWER_BOOTSTRAP_ADMIN), as the embedded app does.
+ * admin and its key on first start (CLOCKTOWER_BOOTSTRAP_ADMIN), as the embedded app does; a
+ * stack started again on the same folder finds them. `projectionEnv` adds to job-projection's
+ * environment (CLOCKTOWER_PAGE_CACHE).
  */
-export async function startServiceStack(dir: string, modelFile: string): Promise<ServiceStack> {
+export async function startServiceStack(
+  dir: string,
+  modelFile: string,
+  projectionEnv: Readonly<Record<string, string>> = {},
+): Promise<ServiceStack> {
   const nats = await startNats(dir);
   const [projectionPort, gatewayPort] = [await freePort(), await freePort()];
   const common = {
@@ -105,7 +111,12 @@ export async function startServiceStack(dir: string, modelFile: string): Promise
     'job-projection',
     main('job-projection'),
     [],
-    { ...common, PORT: String(projectionPort), CLOCKTOWER_PROJECTION_DB: modelFile },
+    {
+      ...common,
+      PORT: String(projectionPort),
+      CLOCKTOWER_PROJECTION_DB: modelFile,
+      ...projectionEnv,
+    },
     join(dir, 'job-projection.log'),
   );
   const gateway = startNode(

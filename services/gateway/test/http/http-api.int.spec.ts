@@ -44,6 +44,7 @@ const status = (name: string): ProjectionStatus => ({
   lag: '0',
   parked: 0,
   rebuild: null,
+  pageCache: { capacity: 256, pages: 0, hits: 0, misses: 0 },
 });
 
 describe('the REST API over HTTP', () => {

@@ -34,9 +34,19 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
+/** CLOCKTOWER_PAGE_CACHE; absent from the embedded process's config, whose default then holds. */
+function pageCacheOf(config: Partial<Pick<JobProjectionConfig, 'pageCache'>>): {
+  pageCache?: number;
+} {
+  return config.pageCache === undefined ? {} : { pageCache: config.pageCache };
+}
+
 /** What a test may change in how the projection runs (a model that fails, small batches…). */
 export type JobProjectionOverrides = Partial<
-  Pick<JobsProjectionOptions, 'openModel' | 'clock' | 'batchSize' | 'rebuildBatchSize' | 'retry'>
+  Pick<
+    JobsProjectionOptions,
+    'openModel' | 'clock' | 'batchSize' | 'rebuildBatchSize' | 'retry' | 'pageCache'
+  >
 >;
 
 /**
@@ -57,6 +67,7 @@ export class JobProjectionModule {
       logger: context.logger,
       // The embedded process passes its own config, without this service's keys: defaults then.
       files: ReadModelFiles.fromConfig(context.config),
+      ...pageCacheOf(context.config),
       ...overrides,
     });
     context.readiness.add(projection.readinessCheck());

@@ -14,14 +14,26 @@ import { HandleRequest, RawJson } from '@clocktower/messaging';
 import type { ProjectionAccess } from './projection-access.js';
 import { scopeOf } from './query-scope.js';
 
+const utf8 = new TextEncoder();
+
 /** Job queries (queue group job-projection). Not found, or out of the caller's scope: null. */
 export function jobsController(projection: ProjectionAccess): Type {
   @Controller()
   class JobsController {
-    /** A Page<JobView>, sent as the JSON text the read model joins (see JobListQuery.runJson). */
+    /**
+     * A Page<JobView>, sent as the JSON text the read model joins (see JobListQuery.runJson); a
+     * list asked again before the model moves is the bytes sent last time (PageCache).
+     */
     @HandleRequest(ListJobs)
     list(@Payload() query: Message<ListJobs>): RawJson {
-      return new RawJson(projection.current().listJobsJson(query.data));
+      const model = projection.current();
+      return projection.jobPages.get(
+        model,
+        model.position(),
+        JSON.stringify(query.data),
+        // Its bytes only, not its text too: half the memory per kept page.
+        () => new RawJson(utf8.encode(model.listJobsJson(query.data))),
+      );
     }
 
     @HandleRequest(GetJob)

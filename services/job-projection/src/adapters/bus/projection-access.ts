@@ -1,5 +1,7 @@
 import type { ProjectionStatus } from '@clocktower/contracts';
+import type { RawJson } from '@clocktower/messaging';
 import type { ReadModel } from '../store/read-model.port.js';
+import type { PageCache } from './page-cache.js';
 
 /**
  * What the bus controllers need from the running projection. `current()` is asked once per query
@@ -8,6 +10,8 @@ import type { ReadModel } from '../store/read-model.port.js';
  */
 export interface ProjectionAccess {
   current(): ReadModel;
+  /** Job list answers kept while the current model does not move. */
+  readonly jobPages: PageCache<RawJson>;
   /** The time a query is answered at (pending time of a job still pending). */
   now(): Date;
   recordPoll(cluster: string, ok: boolean, polledAt: string): void;

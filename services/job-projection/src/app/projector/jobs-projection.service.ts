@@ -1,8 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import { ProjectionAdvanced, type ProjectionStatus } from '@clocktower/contracts';
 import type { EventStore } from '@clocktower/event-store';
-import { BusClient, type MessageBus } from '@clocktower/messaging';
+import { BusClient, type MessageBus, type RawJson } from '@clocktower/messaging';
 import type { ReadinessCheck } from '@clocktower/platform';
+import { PageCache } from '../../adapters/bus/page-cache.js';
 import type { ProjectionAccess } from '../../adapters/bus/projection-access.js';
 import type { ReadModel } from '../../adapters/store/read-model.port.js';
 import { SqliteReadModel } from '../../adapters/store/sqlite-read-model.js';
@@ -27,6 +28,8 @@ export interface JobsProjectionOptions {
   readonly batchSize?: number;
   readonly rebuildBatchSize?: number;
   readonly retry?: RetryPolicy;
+  /** Job list pages kept while the model does not move (PageCache); its default when absent. */
+  readonly pageCache?: number;
 }
 
 /** The collector's last good poll is a notification, not an event: a rebuild must carry it over. */
@@ -51,6 +54,7 @@ export class JobsProjectionService implements ProjectionAccess {
   private readonly openModel: (file: string) => ReadModel;
   private readonly openFreshModel: (file: string) => FreshReadModel;
   private readonly clock: () => Date;
+  readonly jobPages: PageCache<RawJson>;
   private readonly switchOver: SwitchOver = {
     pause: () => this.runner.stop(),
     install: (next, file) => this.install(next, file),
@@ -65,6 +69,7 @@ export class JobsProjectionService implements ProjectionAccess {
     this.openFreshModel =
       options.openModel ?? ((file) => SqliteReadModel.openFresh(file, { clock }));
     this.client = options.bus ? new BusClient(options.bus) : undefined;
+    this.jobPages = new PageCache(options.pageCache);
     this.file = options.files.activeFile();
     this.model = this.openModel(this.file);
     this.runner = new LiveSubscriptionRunner({
@@ -163,6 +168,7 @@ export class JobsProjectionService implements ProjectionAccess {
       lag: (head > position ? head - position : 0n).toString(),
       parked: this.model.parkedCount(),
       rebuild: this.rebuilder.progress(),
+      pageCache: this.jobPages.stats(),
     };
   }
 

@@ -33,7 +33,9 @@ export class ProjectionsAdminController {
   constructor(private readonly projection: ProjectionClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'Each read model: position, lag, parked events, rebuild progress' })
+  @ApiOperation({
+    summary: 'Each read model: position, lag, parked events, rebuild progress, page cache',
+  })
   @ApiOk(ApiSchema.ProjectionList)
   async list() {
     return { items: await this.projection.ask(ListProjections, {}) };

@@ -216,6 +216,16 @@ export function responseSchemas(): Record<ApiSchema, SchemaObject> {
         }),
         nullable: true,
       },
+      pageCache: {
+        ...object({
+          capacity: { ...integer, description: 'Pages kept at most (0: off).' },
+          pages: integer,
+          hits: integer,
+          misses: integer,
+        }),
+        description:
+          "The answering replica's job list pages kept while its model does not move; hits and misses since it started.",
+      },
     }),
     ProjectionList: listOf(ApiSchema.ProjectionStatus),
     RebuildStarted: object({

@@ -67,9 +67,9 @@ const PHASES: readonly Phase[] = [
   },
   {
     title:
-      'page cache off (CLOCKTOWER_PAGE_CACHE=0): every request walks SQLite and encodes its page',
+      'page cache off (CLOCKTOWER_PAGE_CACHE_MB=0): every request walks SQLite and encodes its page',
     suffix: '.uncached',
-    projectionEnv: { CLOCKTOWER_PAGE_CACHE: '0' },
+    projectionEnv: { CLOCKTOWER_PAGE_CACHE_MB: '0' },
     cacheOn: false,
   },
 ];
@@ -312,9 +312,9 @@ async function runPhase(
       projection: peakRssMiBOf(stack.projection.child.pid),
     };
     const cache = await pageCacheStats(stack);
-    if (cache.capacity > 0 !== phase.cacheOn) {
+    if (cache.maxBytes > 0 !== phase.cacheOn) {
       throw new Error(
-        `job-projection's page cache holds up to ${cache.capacity} pages: this phase is for the cache ${phase.cacheOn ? 'on' : 'off'}`,
+        `job-projection's page cache holds up to ${cache.maxBytes} bytes: this phase is for the cache ${phase.cacheOn ? 'on' : 'off'}`,
       );
     }
     return { phase, rounds, childPeaks, cache, nats: stack.nats ? 'private' : 'shared' };
@@ -341,7 +341,7 @@ async function pageCacheStats(stack: ServiceStack): Promise<PageCacheStats> {
 }
 
 function describeCache(cache: PageCacheStats): string {
-  if (cache.capacity === 0) return `off (${count(cache.misses)} lists, each walked in SQLite)`;
+  if (cache.maxBytes === 0) return `off (${count(cache.misses)} lists, each walked in SQLite)`;
   const asked = cache.hits + cache.misses;
   return `${count(cache.hits)} of ${count(asked)} lists answered from it (${((100 * cache.hits) / Math.max(asked, 1)).toFixed(2)}%), ${count(cache.misses)} walked in SQLite`;
 }

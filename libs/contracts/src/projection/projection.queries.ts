@@ -438,9 +438,10 @@ export interface ProjectionStatus {
 
 /** A replica's cache of list answers: lists asked again while its read model did not move. */
 export interface PageCacheStats {
-  /** Pages it keeps at most (CLOCKTOWER_PAGE_CACHE); 0: off. */
-  readonly capacity: number;
-  /** Pages kept now: emptied whenever the model folds an event. */
+  /** Its bound (CLOCKTOWER_PAGE_CACHE_MB); 0: off. */
+  readonly maxBytes: number;
+  /** The bytes and pages kept now: emptied whenever the model folds an event. */
+  readonly bytes: number;
   readonly pages: number;
   /** Lists answered from it, and lists it did not hold, since the replica started. */
   readonly hits: number;

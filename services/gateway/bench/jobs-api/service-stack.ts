@@ -85,7 +85,7 @@ async function startNats(
  * both on the same SQLite event store (the gateway keeps its users there). The gateway creates an
  * admin and its key on first start (CLOCKTOWER_BOOTSTRAP_ADMIN), as the embedded app does; a
  * stack started again on the same folder finds them. `projectionEnv` adds to job-projection's
- * environment (CLOCKTOWER_PAGE_CACHE).
+ * environment (CLOCKTOWER_PAGE_CACHE_MB).
  */
 export async function startServiceStack(
   dir: string,

@@ -44,7 +44,7 @@ const status = (name: string): ProjectionStatus => ({
   lag: '0',
   parked: 0,
   rebuild: null,
-  pageCache: { capacity: 256, pages: 0, hits: 0, misses: 0 },
+  pageCache: { maxBytes: 16_777_216, bytes: 0, pages: 0, hits: 0, misses: 0 },
 });
 
 describe('the REST API over HTTP', () => {

@@ -1,7 +1,7 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EnvKey, EnvNumber } from '@clocktower/config';
 import { PlatformConfig } from '@clocktower/platform';
-import { DEFAULT_PAGE_CACHE_PAGES } from '../adapters/bus/page-cache.js';
+import { DEFAULT_PAGE_CACHE_MB } from '../adapters/bus/page-cache.js';
 
 /** job-projection's configuration: the platform's keys (see the README), its own PORT and file. */
 export class JobProjectionConfig extends PlatformConfig {
@@ -15,9 +15,9 @@ export class JobProjectionConfig extends PlatformConfig {
     string | undefined = undefined;
 
   /**
-   * Job list pages kept in memory while the read model does not move (~40 KB each at 50 jobs);
-   * 0 turns the cache off.
+   * MiB of job list answers kept in memory while the read model does not move (a page of 50 jobs
+   * is ~40 KB); 0 turns the cache off.
    */
-  @EnvNumber('CLOCKTOWER_PAGE_CACHE') @IsInt() @Min(0) @Max(100_000) pageCache =
-    DEFAULT_PAGE_CACHE_PAGES;
+  @EnvNumber('CLOCKTOWER_PAGE_CACHE_MB') @IsInt() @Min(0) @Max(4_096) pageCacheMb =
+    DEFAULT_PAGE_CACHE_MB;
 }

@@ -34,18 +34,18 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
-/** CLOCKTOWER_PAGE_CACHE; absent from the embedded process's config, whose default then holds. */
-function pageCacheOf(config: Partial<Pick<JobProjectionConfig, 'pageCache'>>): {
-  pageCache?: number;
+/** CLOCKTOWER_PAGE_CACHE_MB; absent from the embedded process's config, whose default then holds. */
+function pageCacheOf(config: Partial<Pick<JobProjectionConfig, 'pageCacheMb'>>): {
+  pageCacheBytes?: number;
 } {
-  return config.pageCache === undefined ? {} : { pageCache: config.pageCache };
+  return config.pageCacheMb === undefined ? {} : { pageCacheBytes: config.pageCacheMb * 2 ** 20 };
 }
 
 /** What a test may change in how the projection runs (a model that fails, small batches…). */
 export type JobProjectionOverrides = Partial<
   Pick<
     JobsProjectionOptions,
-    'openModel' | 'clock' | 'batchSize' | 'rebuildBatchSize' | 'retry' | 'pageCache'
+    'openModel' | 'clock' | 'batchSize' | 'rebuildBatchSize' | 'retry' | 'pageCacheBytes'
   >
 >;
 

@@ -40,7 +40,7 @@ describe('job list pages kept while the read model does not move', () => {
     await projection.caughtUp();
     expect(await ids()).toEqual(['1', '2']);
     expect(await ids()).toEqual(['1', '2']);
-    expect(await cache()).toMatchObject({ capacity: 256, pages: 1, hits: 1, misses: 1 });
+    expect(await cache()).toMatchObject({ maxBytes: 16 * 2 ** 20, pages: 1, hits: 1, misses: 1 });
 
     // The caller's scope is part of the query: bob's list is not alice's nor everybody's.
     expect(await ids({ onlyUser: 'bob' })).toEqual(['2']);
@@ -72,10 +72,10 @@ describe('job list pages kept while the read model does not move', () => {
   });
 
   it('keeps nothing when turned off', async () => {
-    projection = await startProjection(store, temp.dir, { pageCache: 0 });
+    projection = await startProjection(store, temp.dir, { pageCacheBytes: 0 });
     await projection.caughtUp();
     expect(await ids()).toEqual(['1', '2']);
     expect(await ids()).toEqual(['1', '2']);
-    expect(await cache()).toEqual({ capacity: 0, pages: 0, hits: 0, misses: 2 });
+    expect(await cache()).toEqual({ maxBytes: 0, bytes: 0, pages: 0, hits: 0, misses: 2 });
   });
 });

@@ -3,7 +3,7 @@ import { ProjectionAdvanced, type ProjectionStatus } from '@clocktower/contracts
 import type { EventStore } from '@clocktower/event-store';
 import { BusClient, type MessageBus, type RawJson } from '@clocktower/messaging';
 import type { ReadinessCheck } from '@clocktower/platform';
-import { PageCache } from '../../adapters/bus/page-cache.js';
+import { DEFAULT_PAGE_CACHE_MB, PageCache } from '../../adapters/bus/page-cache.js';
 import type { ProjectionAccess } from '../../adapters/bus/projection-access.js';
 import type { ReadModel } from '../../adapters/store/read-model.port.js';
 import { SqliteReadModel } from '../../adapters/store/sqlite-read-model.js';
@@ -28,8 +28,8 @@ export interface JobsProjectionOptions {
   readonly batchSize?: number;
   readonly rebuildBatchSize?: number;
   readonly retry?: RetryPolicy;
-  /** Job list pages kept while the model does not move (PageCache); its default when absent. */
-  readonly pageCache?: number;
+  /** Bytes of job list answers kept while the model does not move (PageCache); default 16 MiB. */
+  readonly pageCacheBytes?: number;
 }
 
 /** The collector's last good poll is a notification, not an event: a rebuild must carry it over. */
@@ -69,7 +69,10 @@ export class JobsProjectionService implements ProjectionAccess {
     this.openFreshModel =
       options.openModel ?? ((file) => SqliteReadModel.openFresh(file, { clock }));
     this.client = options.bus ? new BusClient(options.bus) : undefined;
-    this.jobPages = new PageCache(options.pageCache);
+    this.jobPages = new PageCache<RawJson>(
+      options.pageCacheBytes ?? DEFAULT_PAGE_CACHE_MB * 2 ** 20,
+      (page) => page.bytes().byteLength,
+    );
     this.file = options.files.activeFile();
     this.model = this.openModel(this.file);
     this.runner = new LiveSubscriptionRunner({

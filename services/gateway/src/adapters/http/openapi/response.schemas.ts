@@ -218,7 +218,8 @@ export function responseSchemas(): Record<ApiSchema, SchemaObject> {
       },
       pageCache: {
         ...object({
-          capacity: { ...integer, description: 'Pages kept at most (0: off).' },
+          maxBytes: { ...integer, description: 'Its bound (0: off).' },
+          bytes: integer,
           pages: integer,
           hits: integer,
           misses: integer,
